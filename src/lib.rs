@@ -1,0 +1,61 @@
+//! redis-ha: render, lint, diff and package a highly-available Redis deployment for
+//! Kubernetes, offline and deterministically, from one binary that carries its chart.
+//!
+//! The pipeline, in order:
+//!
+//! 1. [`values`]: read the layers (chart defaults, preset, `-f` files, `--set` family) and
+//!    merge them in Helm's order; every value remembers where it was set.
+//! 2. [`schema`]: validate the merged values against the chart's `values.schema.json`.
+//! 3. [`chart`]: the chart itself: bundled, a directory or a `.tgz`.
+//! 4. [`render`]: the minijinja environment, Helm's objects and helpers.
+//! 5. [`manifest`]: split into documents, sorted in Helm's install order.
+//! 6. [`lint`], [`diff`], [`package`]: the jobs built on the rendered release.
+//!
+//! [`release`] chains steps 1–5; [`commands`] and [`cli`] are the command-line layer.
+
+pub mod chart;
+pub mod cli;
+pub mod commands;
+pub mod manifest;
+pub mod release;
+pub mod render;
+pub mod schema;
+pub mod values;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser as _;
+
+/// Runs the command line and turns its result into an exit code: 0 clean, 1 findings or
+/// changes, 2 errors (a broken pipe is not an error).
+pub fn run() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let result = commands::run(cli, &mut out).and_then(|outcome| {
+        out.flush()?;
+        Ok(outcome)
+    });
+    match result {
+        Ok(commands::Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(commands::Outcome::Findings) => ExitCode::from(1),
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            let mut message = format!("error: {err}");
+            for cause in err.chain().skip(1) {
+                message.push_str(&format!("\n  Caused by: {cause}"));
+            }
+            let _ = writeln!(std::io::stderr(), "{message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

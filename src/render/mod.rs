@@ -1,0 +1,286 @@
+//! Rendering: the minijinja environment, built once per chart, and the objects templates see.
+//!
+//! Templates see Helm's objects (`Values`, `Release`, `Chart`, `Capabilities`, `Template`) and
+//! Helm's helpers ([`filters`]). Files starting with `_` are partials: importable, never
+//! rendered. The output of each template is split into documents ([`crate::manifest`]) and each
+//! document must be valid YAML.
+
+pub mod capabilities;
+pub mod filters;
+
+use std::fmt;
+
+use minijinja::syntax::SyntaxConfig;
+use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value, context};
+
+pub use capabilities::{KubeVersion, KubeVersionError};
+
+use crate::chart::{Chart, ChartMetadata};
+use crate::manifest::{Manifest, split_documents};
+use crate::values::Node;
+
+/// What `helm template` takes besides values.
+#[derive(Clone, Debug)]
+pub struct ReleaseOptions {
+    pub name: String,
+    pub namespace: String,
+    pub kube_version: KubeVersion,
+    /// Extra API versions, beyond the built-in ones.
+    pub api_versions: Vec<String>,
+    pub is_upgrade: bool,
+}
+
+impl Default for ReleaseOptions {
+    fn default() -> Self {
+        ReleaseOptions {
+            name: "redis-ha".to_owned(),
+            namespace: "default".to_owned(),
+            kube_version: KubeVersion::default(),
+            api_versions: Vec::new(),
+            is_upgrade: false,
+        }
+    }
+}
+
+/// A template that cannot be compiled or rendered, or a rendered document that is not YAML.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("{}", format_template_error(.0))]
+    Template(Box<minijinja::Error>),
+    #[error("{source_path}: rendered document {document} is not valid YAML: {message}\n{excerpt}")]
+    InvalidYaml {
+        source_path: String,
+        document: usize,
+        message: String,
+        excerpt: String,
+    },
+    #[error("invalid release name `{name}`: {reason}")]
+    ReleaseName { name: String, reason: &'static str },
+    #[error(
+        "chart requires kubeVersion `{required}`, which is incompatible with Kubernetes {actual}\n  hint: pass the cluster's version with --kube-version"
+    )]
+    KubeVersion { required: String, actual: String },
+}
+
+fn format_template_error(err: &minijinja::Error) -> String {
+    let mut out = String::from("template ");
+    if let Some(name) = err.name() {
+        out.push_str(name);
+        if let Some(line) = err.line() {
+            out.push_str(&format!(":{line}"));
+        }
+        out.push_str(": ");
+    }
+    out.push_str(&err.kind().to_string());
+    if let Some(detail) = err.detail() {
+        out.push_str(&format!(": {detail}"));
+    }
+    let frame = err.display_debug_info().to_string();
+    // Keep the code frame, not the dump of every variable in scope: it could show secrets.
+    let frame: String = frame
+        .split("\nReferenced variables:")
+        .next()
+        .unwrap_or("")
+        .trim_end()
+        .to_owned();
+    if !frame.is_empty() {
+        out.push('\n');
+        out.push_str(&frame);
+    }
+    out
+}
+
+/// A chart's templates compiled into one environment.
+pub struct Engine {
+    env: Environment<'static>,
+    metadata: ChartMetadata,
+    /// Templates that produce output (not partials), sorted.
+    outputs: Vec<String>,
+}
+
+impl Engine {
+    pub fn new(chart: &Chart) -> Result<Engine, RenderError> {
+        let mut env = Environment::new();
+        let syntax = SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(true)
+            .build()
+            .map_err(|e| RenderError::Template(Box::new(e)))?;
+        env.set_syntax(syntax);
+        env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+        // minijinja escapes `.yaml` output as JSON by default; manifests are written verbatim.
+        env.set_auto_escape_callback(|_| AutoEscape::None);
+        filters::add_to_environment(&mut env);
+        let mut outputs = Vec::new();
+        for template in &chart.templates {
+            env.add_template_owned(template.name.clone(), template.source.clone())
+                .map_err(|e| RenderError::Template(Box::new(e)))?;
+            let base = template.name.rsplit('/').next().unwrap_or(&template.name);
+            if !base.starts_with('_') && !template.name.ends_with("NOTES.txt") {
+                outputs.push(template.name.clone());
+            }
+        }
+        Ok(Engine {
+            env,
+            metadata: chart.metadata.clone(),
+            outputs,
+        })
+    }
+
+    pub fn chart_name(&self) -> &str {
+        &self.metadata.name
+    }
+
+    /// Renders every template; the manifests come back in template order, not yet sorted.
+    pub fn render(
+        &self,
+        values: &Node,
+        options: &ReleaseOptions,
+    ) -> Result<Vec<Manifest>, RenderError> {
+        validate_release_name(&options.name)?;
+        self.check_kube_version(&options.kube_version)?;
+        let chart = &self.metadata;
+        let base = context! {
+            Values => Value::from(minijinja::value::Serde(values)),
+            Release => context! {
+                Name => &options.name,
+                Namespace => &options.namespace,
+                IsInstall => !options.is_upgrade,
+                IsUpgrade => options.is_upgrade,
+                Revision => 1,
+                Service => "Helm",
+            },
+            Chart => context! {
+                Name => &chart.name,
+                Version => &chart.version,
+                AppVersion => chart.app_version.clone().unwrap_or_default(),
+                APIVersion => &chart.api_version,
+                Description => chart.description.clone().unwrap_or_default(),
+                Type => chart.chart_type.clone().unwrap_or_else(|| "application".to_owned()),
+                KubeVersion => chart.kube_version.clone().unwrap_or_default(),
+            },
+            Capabilities => capabilities::object(&options.kube_version, &options.api_versions),
+        };
+        let mut manifests = Vec::new();
+        for name in &self.outputs {
+            let template = self
+                .env
+                .get_template(name)
+                .map_err(|e| RenderError::Template(Box::new(e)))?;
+            let ctx = context! {
+                Template => context! {
+                    Name => format!("{}/templates/{name}", chart.name),
+                    BasePath => format!("{}/templates", chart.name),
+                },
+                ..base.clone()
+            };
+            let text = template
+                .render(ctx)
+                .map_err(|e| RenderError::Template(Box::new(e)))?;
+            for (index, doc) in split_documents(&text).into_iter().enumerate() {
+                let object =
+                    parse_document(doc).map_err(|(message, line)| RenderError::InvalidYaml {
+                        source_path: format!("{}/templates/{name}", chart.name),
+                        document: index + 1,
+                        message,
+                        excerpt: excerpt(doc, line),
+                    })?;
+                manifests.push(Manifest {
+                    template: name.clone(),
+                    content: doc.to_owned(),
+                    object,
+                });
+            }
+        }
+        Ok(manifests)
+    }
+
+    fn check_kube_version(&self, actual: &KubeVersion) -> Result<(), RenderError> {
+        let Some(required) = self.metadata.kube_version.as_deref() else {
+            return Ok(());
+        };
+        if capabilities::satisfies(actual, required) == Some(false) {
+            return Err(RenderError::KubeVersion {
+                required: required.to_owned(),
+                actual: actual.to_string(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Parses one rendered document; on error, the message and the 1-based line in the document.
+pub fn parse_document(doc: &str) -> Result<serde_json::Value, (String, usize)> {
+    serde_saphyr::from_str::<serde_json::Value>(doc).map_err(|e| {
+        let line = e.location().map_or(1, |l| l.line() as usize);
+        let message = e.to_string();
+        (message.lines().next().unwrap_or("").to_owned(), line)
+    })
+}
+
+/// A few numbered lines of a rendered document around `line`.
+fn excerpt(doc: &str, line: usize) -> String {
+    let first = line.saturating_sub(3).max(1);
+    doc.lines()
+        .enumerate()
+        .skip(first - 1)
+        .take(5)
+        .map(|(i, text)| {
+            let marker = if i + 1 == line { ">" } else { " " };
+            format!("{marker} {:>4} | {text}", i + 1)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Helm's rules for release names: at most 53 characters, a DNS-1123 subdomain.
+pub fn validate_release_name(name: &str) -> Result<(), RenderError> {
+    let err = |reason| {
+        Err(RenderError::ReleaseName {
+            name: name.to_owned(),
+            reason,
+        })
+    };
+    if name.is_empty() {
+        return err("it is empty");
+    }
+    if name.len() > 53 {
+        return err("it is longer than 53 characters");
+    }
+    let label_ok = |label: &str| {
+        !label.is_empty()
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+    };
+    if !name.split('.').all(label_ok) {
+        return err(
+            "it must consist of lowercase letters, digits, `-` and `.`, and start and end with a letter or digit",
+        );
+    }
+    Ok(())
+}
+
+impl fmt::Display for KubeVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "v{}.{}.{}", self.major, self.minor, self.patch)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn release_names() {
+        for ok in ["redis-ha", "a", "prod.redis", "r1"] {
+            assert!(validate_release_name(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "Redis", "-a", "a-", "a_b", "a..b", &"x".repeat(54)] {
+            assert!(validate_release_name(bad).is_err(), "{bad}");
+        }
+    }
+}
