@@ -16,7 +16,10 @@
 pub mod chart;
 pub mod cli;
 pub mod commands;
+pub mod diff;
+pub mod lint;
 pub mod manifest;
+pub mod package;
 pub mod release;
 pub mod render;
 pub mod schema;

@@ -1,0 +1,1 @@
+//! `redis-ha diff` (see its issue): not built yet.

@@ -1,0 +1,1 @@
+//! `redis-ha lint` (see its issue): not built yet.

@@ -1,0 +1,1 @@
+//! `redis-ha package` (see its issue): not built yet.

@@ -1,0 +1,1 @@
+//! Tests of `redis-ha diff` (see its issue).

@@ -1,0 +1,1 @@
+//! Tests of `redis-ha e2e` (see its issue).

@@ -1,0 +1,1 @@
+//! Tests of `redis-ha lint` (see its issue).

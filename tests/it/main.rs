@@ -1,0 +1,8 @@
+//! The one integration test binary: each module covers a command or a cross-cutting concern.
+
+mod common;
+mod diff;
+mod e2e;
+mod lint;
+mod package;
+mod render;

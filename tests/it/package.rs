@@ -1,0 +1,1 @@
+//! Tests of `redis-ha package` (see its issue).
