@@ -47,7 +47,11 @@ pub fn run() -> ExitCode {
         Err(err) => {
             let mut message = format!("error: {err}");
             for cause in err.chain().skip(1) {
-                message.push_str(&format!("\n  Caused by: {cause}"));
+                let cause = cause.to_string();
+                // thiserror messages often embed their source already.
+                if !message.contains(&cause) {
+                    message.push_str(&format!("\n  Caused by: {cause}"));
+                }
             }
             let _ = writeln!(std::io::stderr(), "{message}");
             ExitCode::from(2)

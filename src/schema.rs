@@ -88,7 +88,18 @@ impl Schema {
                 }
             })
             .collect();
-        out.sort_by(|a, b| a.path.cmp(&b.path).then_with(|| a.message.cmp(&b.message)));
+        // In the order a reader meets them: by file and line, then by path.
+        out.sort_by(|a, b| {
+            let position = |v: &Violation| {
+                v.origin
+                    .file_position()
+                    .map(|(f, l, c)| (f.to_owned(), l, c))
+            };
+            position(a)
+                .cmp(&position(b))
+                .then_with(|| a.path.cmp(&b.path))
+                .then_with(|| a.message.cmp(&b.message))
+        });
         out.dedup();
         out
     }

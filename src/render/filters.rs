@@ -37,6 +37,7 @@ fn text(value: &Value) -> Result<String, Error> {
     Ok(match value.as_str() {
         Some(s) => s.to_owned(),
         None if value.is_none() => String::new(),
+        None if value.kind() == ValueKind::Bool => value.is_true().to_string(),
         None => value.to_string(),
     })
 }
@@ -210,6 +211,7 @@ mod tests {
                 "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
             ),
             ("{{ n | quote }}", "\"5\""),
+            ("{{ false | quote }}", "\"false\""),
             ("{{ 'a\"b' | quote }}", "\"a\\\"b\""),
             ("{{ none | quote }}", "\"\""),
             ("{{ \"it's\" | squote }}", "'it''s'"),

@@ -110,7 +110,7 @@ mod tests {
         let text = yaml_with_origins(&node);
         assert_eq!(
             text,
-            "a:  # f.yaml:2:3\n  b: true  # f.yaml:2:6\n  l:  # f.yaml:3:6\n    - 1  # f.yaml:3:7\n    -  # f.yaml:3:10\n      x: true  # f.yaml:3:14\ne: {}  # f.yaml:5:4\nm: \"two\\nlines\"  # f.yaml:4:4\n"
+            "a:  # f.yaml:1:1\n  b: true  # f.yaml:2:6\n  l:  # f.yaml:3:3\n    - 1  # f.yaml:3:7\n    -  # f.yaml:3:10\n      x: true  # f.yaml:3:14\ne: {}  # f.yaml:5:1\nm: \"two\\nlines\"  # f.yaml:4:4\n"
         );
         // The annotated text is still YAML with the same data.
         let reparsed = parse_values(&text, "g.yaml", FileLayer::User).unwrap();

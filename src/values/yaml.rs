@@ -206,7 +206,11 @@ impl<'a> Loader<'a> {
                 }
             };
             let (event, span) = self.next()?;
-            let value = self.node(event, span)?;
+            let mut value = self.node(event, span)?;
+            // A nested map or list is best located by its key: that is the line people read.
+            if matches!(value.value, Value::Map(_) | Value::Seq(_)) {
+                value.origin = key_node.origin.clone();
+            }
             if key == "<<" {
                 match value.value {
                     Value::Map(m) => merge_missing(&mut merged, m),

@@ -1,15 +1,239 @@
-//! Tests of `redis-ha render` and `redis-ha values`.
+//! Tests of `redis-ha render` and `redis-ha values` on a small fixture chart: layering,
+//! output format, and one snapshot per class of error message.
 
-use crate::common::CliTest;
+use std::path::Path;
+
+use crate::common::{CliTest, Run};
+
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/render/basic");
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+/// A test directory holding the fixture chart as `chart/`.
+fn with_chart() -> CliTest {
+    let t = CliTest::new();
+    copy_dir(Path::new(FIXTURE), &t.dir().join("chart"));
+    t
+}
+
+fn render(t: &CliTest, extra: &[&str]) -> Run {
+    let mut args = vec!["render", "--chart", "chart"];
+    args.extend_from_slice(extra);
+    t.run(&args)
+}
+
+fn values_json(t: &CliTest, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["values", "--chart", "chart", "-o", "json"];
+    args.extend_from_slice(extra);
+    let run = t.run(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    serde_json::from_str(&run.stdout).unwrap()
+}
 
 #[test]
-fn unknown_env_lists_presets() {
-    let t = CliTest::new();
-    let run = t.run(&["render", "--env", "nope"]);
-    assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("dev, production, staging"),
-        "{}",
-        run.stderr
+fn render_fixture_chart() {
+    let t = with_chart();
+    let run = render(&t, &["prod", "-n", "data", "--set", "features.monitoring=true"]);
+    insta::assert_snapshot!(run.snapshot());
+}
+
+#[test]
+fn render_json_is_one_array() {
+    let t = with_chart();
+    let run = render(&t, &["-o", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let docs: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let kinds: Vec<_> = docs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(kinds, ["NetworkPolicy", "ConfigMap", "Service", "StatefulSet", ""]);
+}
+
+#[test]
+fn capabilities_and_release_flags() {
+    let t = with_chart();
+    let run = render(
+        &t,
+        &[
+            "--kube-version",
+            "v1.30.2",
+            "--api-versions",
+            "monitoring.coreos.com/v1",
+            "--is-upgrade",
+        ],
     );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("kube: v1.30.2"), "{}", run.stdout);
+    assert!(run.stdout.contains("monitoring: \"true\""), "{}", run.stdout);
+    assert!(run.stdout.contains("upgrade: \"true\""), "{}", run.stdout);
+}
+
+#[test]
+fn show_only_keeps_matching_templates() {
+    let t = with_chart();
+    let run = render(&t, &["--show-only", "templates/state*.yaml"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.matches("# Source:").count(), 1);
+    assert!(run.stdout.contains("kind: StatefulSet"));
+}
+
+#[test]
+fn output_dir_writes_one_file_per_template() {
+    let t = with_chart();
+    let run = render(&t, &["--output-dir", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let service = std::fs::read_to_string(t.dir().join("out/basic/templates/service.yaml")).unwrap();
+    assert_eq!(service.matches("# Source: basic/templates/service.yaml").count(), 3);
+    assert!(t.dir().join("out/basic/templates/statefulset.yaml").exists());
+    assert!(!t.dir().join("out/basic/templates/_helpers.tpl").exists());
+}
+
+#[test]
+fn output_dir_untouched_on_error() {
+    let t = with_chart();
+    let run = render(&t, &["--output-dir", "out", "--set-json", "features={\"broken\":true}"]);
+    assert_eq!(run.code, 2);
+    assert!(!t.dir().join("out").exists());
+}
+
+#[test]
+fn precedence_is_helms_whatever_the_flag_order() {
+    let t = with_chart();
+    t.write("a.yaml", "replicas: 4\nsentinel:\n  quorum: 1\nextra: {a: a, b: a}\n");
+    t.write("b.yaml", "replicas: 5\nextra: {b: b}\n");
+    // --set-literal > --set-file > --set-string > --set > --set-json > -f b > -f a > chart
+    t.write("file.txt", "from-file");
+    let v = values_json(
+        &t,
+        &[
+            "--set-literal",
+            "extra.lit=a,b",
+            "--set-file",
+            "extra.file=file.txt",
+            "--set-string",
+            "extra.s=7",
+            "--set",
+            "extra.s=8,extra.set=9",
+            "--set-json",
+            "extra={\"set\":1,\"json\":true}",
+            "-f",
+            "a.yaml,b.yaml",
+        ],
+    );
+    assert_eq!(v["replicas"], 5);
+    assert_eq!(v["sentinel"]["quorum"], 1);
+    assert_eq!(v["sentinel"]["masterName"], "mymaster");
+    assert_eq!(
+        v["extra"],
+        serde_json::json!({"a": "a", "b": "b", "json": true, "set": 9, "s": "7",
+                           "file": "from-file", "lit": "a,b"})
+    );
+}
+
+#[test]
+fn null_removes_a_chart_default() {
+    let t = with_chart();
+    t.write("n.yaml", "labels: null\nsentinel:\n  masterName: null\nextra: {gone: null}\n");
+    let v = values_json(&t, &["-f", "n.yaml"]);
+    assert!(v.get("labels").is_none());
+    assert_eq!(v["sentinel"], serde_json::json!({"quorum": 2}));
+    assert_eq!(v["extra"], serde_json::json!({"gone": null}));
+}
+
+#[test]
+fn values_from_stdin_and_yaml_1_1() {
+    let t = with_chart();
+    let run = t.run_with_stdin(
+        &["values", "--chart", "chart", "-o", "json", "-f", "-"],
+        Some("extra: {on: yes, off: Off, mode: '0777', octal: 0777}\n---\nreplicas: 9\n"),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["replicas"], 9);
+    assert_eq!(
+        v["extra"],
+        serde_json::json!({"true": true, "false": false, "mode": "0777", "octal": 511})
+    );
+}
+
+#[test]
+fn values_show_origin() {
+    let t = with_chart();
+    t.write("prod.yaml", "replicas: 5\nsentinel:\n  quorum: 3\n");
+    let run = t.run(&[
+        "values",
+        "--chart",
+        "chart",
+        "--show-origin",
+        "-f",
+        "prod.yaml",
+        "--set",
+        "labels.tier=cache",
+    ]);
+    insta::assert_snapshot!(run.snapshot());
+}
+
+#[test]
+fn integers_stay_integers() {
+    let t = with_chart();
+    let run = render(&t, &["--set", "replicas=1000000"]);
+    assert!(run.stdout.contains("replicas: 1000000"), "{}", run.stdout);
+}
+
+/// One snapshot per class of error: each names its file, line and column (or flag), exits 2.
+#[test]
+fn error_messages() {
+    let t = with_chart();
+    t.write("syntax.yaml", "sentinel:\n  quorum: [1,\n");
+    t.write("dup.yaml", "replicas: 1\nsentinel:\n  quorum: 1\n  quorum: 2\n");
+    t.write("list.yaml", "- a\n");
+    t.write("schema.yaml", "replicas: 0\nsentinel:\n  quorum: 5\n  masterName: Bad\nreplcas: 3\n");
+    let cases: &[(&str, &[&str])] = &[
+        ("missing values file", &["-f", "nope.yaml"]),
+        ("YAML syntax error", &["-f", "syntax.yaml"]),
+        ("duplicate key", &["-f", "dup.yaml"]),
+        ("values file not a map", &["-f", "list.yaml"]),
+        ("bad --set", &["--set", "a[=1"]),
+        ("bad --set index", &["--set", "a[99999]=1"]),
+        ("schema violations", &["-f", "schema.yaml"]),
+        ("schema violation from --set", &["--set", "sentinel.quorum=9"]),
+        ("template error", &["--set", "features.broken=true"]),
+        ("rendered YAML invalid", &["--set", "features.badYaml=true"]),
+        ("bad release name", &["Bad_Name"]),
+        ("release name too long", &[&"r".repeat(54)]),
+        ("unknown env", &["--env", "qa"]),
+        ("show-only matches nothing", &["--show-only", "templates/nope.yaml"]),
+        ("bad kube version", &["--kube-version", "one.two"]),
+        ("incompatible kube version", &["--kube-version", "1.20"]),
+    ];
+    let mut out = String::new();
+    for (name, args) in cases {
+        let run = render(&t, args);
+        assert_eq!(run.code, 2, "{name}: {}", run.snapshot());
+        assert!(run.stdout.is_empty(), "{name}: {}", run.stdout);
+        out.push_str(&format!("### {name}: {}\n{}\n", args.join(" "), run.stderr));
+    }
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn missing_chart() {
+    let t = CliTest::new();
+    let run = t.run(&["render", "--chart", "nowhere"]);
+    assert_eq!(run.code, 2);
+    insta::assert_snapshot!(run.stderr);
 }
