@@ -45,12 +45,16 @@ impl Default for ReleaseOptions {
 /// A template that cannot be compiled or rendered, or a rendered document that is not YAML.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
-    #[error("{}", format_template_error(.0))]
-    Template(Box<minijinja::Error>),
-    #[error("{source_path}: rendered document {document} is not valid YAML: {message}\n{excerpt}")]
+    /// The chart's name, and minijinja's error.
+    #[error("{}", format_template_error(.0, .1))]
+    Template(String, Box<minijinja::Error>),
+    #[error(
+        "{source_path}: rendered document {document}, line {line}: invalid YAML: {message}\n{excerpt}"
+    )]
     InvalidYaml {
         source_path: String,
         document: usize,
+        line: usize,
         message: String,
         excerpt: String,
     },
@@ -62,10 +66,10 @@ pub enum RenderError {
     KubeVersion { required: String, actual: String },
 }
 
-fn format_template_error(err: &minijinja::Error) -> String {
+fn format_template_error(chart: &str, err: &minijinja::Error) -> String {
     let mut out = String::from("template ");
     if let Some(name) = err.name() {
-        out.push_str(name);
+        out.push_str(&format!("{chart}/templates/{name}"));
         if let Some(line) = err.line() {
             out.push_str(&format!(":{line}"));
         }
@@ -106,7 +110,7 @@ impl Engine {
             .lstrip_blocks(true)
             .keep_trailing_newline(true)
             .build()
-            .map_err(|e| RenderError::Template(Box::new(e)))?;
+            .map_err(|e| RenderError::Template(chart.metadata.name.clone(), Box::new(e)))?;
         env.set_syntax(syntax);
         env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
         // minijinja escapes `.yaml` output as JSON by default; manifests are written verbatim.
@@ -115,7 +119,7 @@ impl Engine {
         let mut outputs = Vec::new();
         for template in &chart.templates {
             env.add_template_owned(template.name.clone(), template.source.clone())
-                .map_err(|e| RenderError::Template(Box::new(e)))?;
+                .map_err(|e| RenderError::Template(chart.metadata.name.clone(), Box::new(e)))?;
             let base = template.name.rsplit('/').next().unwrap_or(&template.name);
             if !base.starts_with('_') && !template.name.ends_with("NOTES.txt") {
                 outputs.push(template.name.clone());
@@ -162,12 +166,13 @@ impl Engine {
             },
             Capabilities => capabilities::object(&options.kube_version, &options.api_versions),
         };
+        let template_error = |e| RenderError::Template(chart.name.clone(), Box::new(e));
         let mut manifests = Vec::new();
         for name in &self.outputs {
             let template = self
                 .env
                 .get_template(name)
-                .map_err(|e| RenderError::Template(Box::new(e)))?;
+                .map_err(template_error)?;
             let ctx = context! {
                 Template => context! {
                     Name => format!("{}/templates/{name}", chart.name),
@@ -175,14 +180,13 @@ impl Engine {
                 },
                 ..base.clone()
             };
-            let text = template
-                .render(ctx)
-                .map_err(|e| RenderError::Template(Box::new(e)))?;
+            let text = template.render(ctx).map_err(template_error)?;
             for (index, doc) in split_documents(&text).into_iter().enumerate() {
                 let object =
                     parse_document(doc).map_err(|(message, line)| RenderError::InvalidYaml {
                         source_path: format!("{}/templates/{name}", chart.name),
                         document: index + 1,
+                        line,
                         message,
                         excerpt: excerpt(doc, line),
                     })?;
@@ -213,9 +217,17 @@ impl Engine {
 /// Parses one rendered document; on error, the message and the 1-based line in the document.
 pub fn parse_document(doc: &str) -> Result<serde_json::Value, (String, usize)> {
     serde_saphyr::from_str::<serde_json::Value>(doc).map_err(|e| {
-        let line = e.location().map_or(1, |l| l.line() as usize);
-        let message = e.to_string();
-        (message.lines().next().unwrap_or("").to_owned(), line)
+        let line = e
+            .location()
+            .map_or(1, |l| usize::try_from(l.line()).unwrap_or(1));
+        let text = e.to_string();
+        let first = text.lines().next().unwrap_or("");
+        // serde-saphyr prefixes `error: line L column C: `; the line is reported separately.
+        let message = first
+            .split_once("column ")
+            .and_then(|(_, rest)| rest.split_once(": "))
+            .map_or(first, |(_, m)| m);
+        (message.to_owned(), line)
     })
 }
 

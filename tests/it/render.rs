@@ -129,7 +129,9 @@ fn precedence_is_helms_whatever_the_flag_order() {
             "--set",
             "extra.s=8,extra.set=9",
             "--set-json",
-            "extra={\"set\":1,\"json\":true}",
+            "extra.set=1",
+            "--set-json",
+            "extra.json=true",
             "-f",
             "a.yaml,b.yaml",
         ],
@@ -142,6 +144,14 @@ fn precedence_is_helms_whatever_the_flag_order() {
         serde_json::json!({"a": "a", "b": "b", "json": true, "set": 9, "s": "7",
                            "file": "from-file", "lit": "a,b"})
     );
+}
+
+#[test]
+fn set_json_replaces_a_whole_map_as_helm_does() {
+    let t = with_chart();
+    t.write("a.yaml", "extra: {a: a}\n");
+    let v = values_json(&t, &["-f", "a.yaml", "--set-json", r#"extra={"j":[1,{"k":null}]}"#]);
+    assert_eq!(v["extra"], serde_json::json!({"j": [1, {"k": null}]}));
 }
 
 #[test]
