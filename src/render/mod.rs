@@ -169,10 +169,7 @@ impl Engine {
         let template_error = |e| RenderError::Template(chart.name.clone(), Box::new(e));
         let mut manifests = Vec::new();
         for name in &self.outputs {
-            let template = self
-                .env
-                .get_template(name)
-                .map_err(template_error)?;
+            let template = self.env.get_template(name).map_err(template_error)?;
             let ctx = context! {
                 Template => context! {
                     Name => format!("{}/templates/{name}", chart.name),
