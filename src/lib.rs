@@ -19,6 +19,7 @@ pub mod commands;
 pub mod diff;
 pub mod lint;
 pub mod manifest;
+pub mod model;
 pub mod package;
 pub mod release;
 pub mod render;

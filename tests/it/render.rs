@@ -44,7 +44,10 @@ fn values_json(t: &CliTest, extra: &[&str]) -> serde_json::Value {
 #[test]
 fn render_fixture_chart() {
     let t = with_chart();
-    let run = render(&t, &["prod", "-n", "data", "--set", "features.monitoring=true"]);
+    let run = render(
+        &t,
+        &["prod", "-n", "data", "--set", "features.monitoring=true"],
+    );
     insta::assert_snapshot!(run.snapshot());
 }
 
@@ -60,7 +63,10 @@ fn render_json_is_one_array() {
         .iter()
         .map(|d| d["kind"].as_str().unwrap_or("").to_owned())
         .collect();
-    assert_eq!(kinds, ["NetworkPolicy", "ConfigMap", "Service", "StatefulSet", ""]);
+    assert_eq!(
+        kinds,
+        ["NetworkPolicy", "ConfigMap", "Service", "StatefulSet", ""]
+    );
 }
 
 #[test]
@@ -78,7 +84,11 @@ fn capabilities_and_release_flags() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("kube: v1.30.2"), "{}", run.stdout);
-    assert!(run.stdout.contains("monitoring: \"true\""), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("monitoring: \"true\""),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("upgrade: \"true\""), "{}", run.stdout);
 }
 
@@ -96,16 +106,34 @@ fn output_dir_writes_one_file_per_template() {
     let t = with_chart();
     let run = render(&t, &["--output-dir", "out"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let service = std::fs::read_to_string(t.dir().join("out/basic/templates/service.yaml")).unwrap();
-    assert_eq!(service.matches("# Source: basic/templates/service.yaml").count(), 3);
-    assert!(t.dir().join("out/basic/templates/statefulset.yaml").exists());
+    let service =
+        std::fs::read_to_string(t.dir().join("out/basic/templates/service.yaml")).unwrap();
+    assert_eq!(
+        service
+            .matches("# Source: basic/templates/service.yaml")
+            .count(),
+        3
+    );
+    assert!(
+        t.dir()
+            .join("out/basic/templates/statefulset.yaml")
+            .exists()
+    );
     assert!(!t.dir().join("out/basic/templates/_helpers.tpl").exists());
 }
 
 #[test]
 fn output_dir_untouched_on_error() {
     let t = with_chart();
-    let run = render(&t, &["--output-dir", "out", "--set-json", "features={\"broken\":true}"]);
+    let run = render(
+        &t,
+        &[
+            "--output-dir",
+            "out",
+            "--set-json",
+            "features={\"broken\":true}",
+        ],
+    );
     assert_eq!(run.code, 2);
     assert!(!t.dir().join("out").exists());
 }
@@ -113,7 +141,10 @@ fn output_dir_untouched_on_error() {
 #[test]
 fn precedence_is_helms_whatever_the_flag_order() {
     let t = with_chart();
-    t.write("a.yaml", "replicas: 4\nsentinel:\n  quorum: 1\nextra: {a: a, b: a}\n");
+    t.write(
+        "a.yaml",
+        "replicas: 4\nsentinel:\n  quorum: 1\nextra: {a: a, b: a}\n",
+    );
     t.write("b.yaml", "replicas: 5\nextra: {b: b}\n");
     // --set-literal > --set-file > --set-string > --set > --set-json > -f b > -f a > chart
     t.write("file.txt", "from-file");
@@ -150,14 +181,25 @@ fn precedence_is_helms_whatever_the_flag_order() {
 fn set_json_replaces_a_whole_map_as_helm_does() {
     let t = with_chart();
     t.write("a.yaml", "extra: {a: a}\n");
-    let v = values_json(&t, &["-f", "a.yaml", "--set-json", r#"extra={"j":[1,{"k":null}]}"#]);
+    let v = values_json(
+        &t,
+        &[
+            "-f",
+            "a.yaml",
+            "--set-json",
+            r#"extra={"j":[1,{"k":null}]}"#,
+        ],
+    );
     assert_eq!(v["extra"], serde_json::json!({"j": [1, {"k": null}]}));
 }
 
 #[test]
 fn null_removes_a_chart_default() {
     let t = with_chart();
-    t.write("n.yaml", "labels: null\nsentinel:\n  masterName: null\nextra: {gone: null}\n");
+    t.write(
+        "n.yaml",
+        "labels: null\nsentinel:\n  masterName: null\nextra: {gone: null}\n",
+    );
     let v = values_json(&t, &["-f", "n.yaml"]);
     assert!(v.get("labels").is_none());
     assert_eq!(v["sentinel"], serde_json::json!({"quorum": 2}));
@@ -209,9 +251,15 @@ fn integers_stay_integers() {
 fn error_messages() {
     let t = with_chart();
     t.write("syntax.yaml", "sentinel:\n  quorum: [1,\n");
-    t.write("dup.yaml", "replicas: 1\nsentinel:\n  quorum: 1\n  quorum: 2\n");
+    t.write(
+        "dup.yaml",
+        "replicas: 1\nsentinel:\n  quorum: 1\n  quorum: 2\n",
+    );
     t.write("list.yaml", "- a\n");
-    t.write("schema.yaml", "replicas: 0\nsentinel:\n  quorum: 5\n  masterName: Bad\nreplcas: 3\n");
+    t.write(
+        "schema.yaml",
+        "replicas: 0\nsentinel:\n  quorum: 5\n  masterName: Bad\nreplcas: 3\n",
+    );
     let cases: &[(&str, &[&str])] = &[
         ("missing values file", &["-f", "nope.yaml"]),
         ("YAML syntax error", &["-f", "syntax.yaml"]),
@@ -220,13 +268,19 @@ fn error_messages() {
         ("bad --set", &["--set", "a[=1"]),
         ("bad --set index", &["--set", "a[99999]=1"]),
         ("schema violations", &["-f", "schema.yaml"]),
-        ("schema violation from --set", &["--set", "sentinel.quorum=9"]),
+        (
+            "schema violation from --set",
+            &["--set", "sentinel.quorum=9"],
+        ),
         ("template error", &["--set", "features.broken=true"]),
         ("rendered YAML invalid", &["--set", "features.badYaml=true"]),
         ("bad release name", &["Bad_Name"]),
         ("release name too long", &[&"r".repeat(54)]),
         ("unknown env", &["--env", "qa"]),
-        ("show-only matches nothing", &["--show-only", "templates/nope.yaml"]),
+        (
+            "show-only matches nothing",
+            &["--show-only", "templates/nope.yaml"],
+        ),
         ("bad kube version", &["--kube-version", "one.two"]),
         ("incompatible kube version", &["--kube-version", "1.20"]),
     ];

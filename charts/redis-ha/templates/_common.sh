@@ -1,0 +1,187 @@
+{% import "_helpers.tpl" as h %}
+#!/bin/sh
+# Sourced by every redis-ha script. Settings come from the environment when set (so the
+# scripts also run outside Kubernetes, e.g. in the end-to-end test), else from the values
+# the chart was rendered with. POSIX sh: the image's /bin/sh is dash.
+
+# Identity: the pod's name gives its ordinal; its DNS name is
+# <pod>.<headless service>.<namespace>.svc.<cluster domain>.
+: "${POD_NAME:=${HOSTNAME:-$(uname -n)}}"
+: "${POD_NAMESPACE:={{ Release.Namespace }}}"
+: "${CLUSTER_DOMAIN:={{ Values.clusterDomain }}}"
+# Paths: the ConfigMap (read-only), the writable directory the effective config is written
+# to, the data directory, the mounted password and TLS files.
+: "${REDIS_HA_CONFIG_SOURCE:={{ h.config_source_dir }}}"
+: "${REDIS_HA_CONFIG_DIR:={{ h.config_dir }}}"
+: "${REDIS_DATA_DIR:={{ h.data_dir }}}"
+: "${REDIS_PASSWORD_FILE:={{ h.secret_dir }}/password}"
+: "${REDIS_TLS_DIR:={{ h.tls_dir }}}"
+# Addresses the servers listen on (`bind`); empty keeps Redis' default (every interface).
+: "${REDIS_BIND:=}"
+: "${SENTINEL_BIND:=}"
+# Seconds one redis-cli call may take.
+: "${REDIS_CLI_TIMEOUT:=5}"
+
+ARCHITECTURE={{ Values.architecture }}
+REDIS_PORT={{ Values.redis.port }}
+REDIS_STATEFULSET={{ h.redis_statefulset }}
+REDIS_HEADLESS={{ h.redis_headless }}
+REDIS_REPLICAS={{ h.redis_replicas }}
+SENTINEL_PORT={{ Values.sentinel.port }}
+SENTINEL_STATEFULSET={{ h.sentinel_statefulset }}
+SENTINEL_HEADLESS={{ h.sentinel_headless }}
+SENTINEL_SERVICE={{ h.name("sentinel") }}
+SENTINEL_REPLICAS={{ Values.sentinel.replicas if h.sentinel else 0 }}
+MASTER_NAME={{ Values.sentinel.masterName }}
+QUORUM={{ Values.sentinel.quorum }}
+FAILOVER_TIMEOUT_SECONDS={{ (Values.sentinel.failoverTimeout + 999) // 1000 }}
+AUTH_ENABLED={{ "yes" if h.auth else "no" }}
+SENTINEL_AUTH={{ "yes" if h.sentinel_auth else "no" }}
+TLS_ENABLED={{ "yes" if Values.tls.enabled else "no" }}
+TLS_CERT_FILE=$REDIS_TLS_DIR/{{ Values.tls.certFilename }}
+TLS_KEY_FILE=$REDIS_TLS_DIR/{{ Values.tls.keyFilename }}
+TLS_CA_FILE=$REDIS_TLS_DIR/{{ Values.tls.caFilename }}
+
+log() {
+  printf '%s %s[%s]: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${0##*/}" "$POD_NAME" "$*" >&2
+}
+
+die() {
+  log "error: $*"
+  exit 1
+}
+
+# The ordinal of this pod: the number after the last `-` of its name.
+pod_ordinal() {
+  case "${POD_NAME##*-}" in
+    '' | *[!0-9]*) die "POD_NAME '$POD_NAME' does not end in -<ordinal>" ;;
+    *) printf '%s\n' "${POD_NAME##*-}" ;;
+  esac
+}
+
+redis_host() {
+  printf '%s-%s.%s.%s.svc.%s\n' "$REDIS_STATEFULSET" "$1" "$REDIS_HEADLESS" "$POD_NAMESPACE" "$CLUSTER_DOMAIN"
+}
+
+sentinel_host() {
+  printf '%s-%s.%s.%s.svc.%s\n' "$SENTINEL_STATEFULSET" "$1" "$SENTINEL_HEADLESS" "$POD_NAMESPACE" "$CLUSTER_DOMAIN"
+}
+
+# The address to reach this pod's own server on: the first `bind` address, or loopback.
+local_address() {
+  case "${1%% *}" in
+    '' | '*' | '-'* | 0.0.0.0) printf '127.0.0.1\n' ;;
+    '::' | '::*') printf '::1\n' ;;
+    *) printf '%s\n' "${1%% *}" ;;
+  esac
+}
+
+# Reads the password from the mounted Secret into REDIS_PASSWORD (never exported, never on a
+# command line: redis-cli gets it through REDISCLI_AUTH, redis.conf through the file written
+# at start).
+load_password() {
+  REDIS_PASSWORD=
+  [ "$AUTH_ENABLED" = yes ] || return 0
+  [ -r "$REDIS_PASSWORD_FILE" ] || die "cannot read the password file $REDIS_PASSWORD_FILE"
+  REDIS_PASSWORD=$(cat "$REDIS_PASSWORD_FILE")
+  [ -n "$REDIS_PASSWORD" ] || die "the password file $REDIS_PASSWORD_FILE is empty"
+}
+
+# The password as a quoted redis.conf argument.
+conf_password() {
+  printf '"%s"\n' "$(printf '%s' "$REDIS_PASSWORD" | sed 's/[\\"]/\\&/g')"
+}
+
+tls_args() {
+  [ "$TLS_ENABLED" = yes ] || return 0
+  printf '%s\n' "--tls --cert $TLS_CERT_FILE --key $TLS_KEY_FILE --cacert $TLS_CA_FILE"
+}
+
+# cli HOST PORT AUTH(yes|no) ARGS...: one bounded redis-cli call.
+cli() {
+  cli_host=$1 cli_port=$2 cli_auth=$3
+  shift 3
+  # shellcheck disable=SC2046 # the TLS arguments are paths without spaces
+  if [ "$cli_auth" = yes ] && [ -n "$REDIS_PASSWORD" ]; then
+    REDISCLI_AUTH=$REDIS_PASSWORD timeout "$REDIS_CLI_TIMEOUT" \
+      redis-cli $(tls_args) -h "$cli_host" -p "$cli_port" "$@"
+  else
+    timeout "$REDIS_CLI_TIMEOUT" redis-cli $(tls_args) -h "$cli_host" -p "$cli_port" "$@"
+  fi
+}
+
+redis_cli() {
+  cli_target=$1
+  shift
+  cli "$cli_target" "$REDIS_PORT" "$AUTH_ENABLED" "$@"
+}
+
+sentinel_cli() {
+  cli_target=$1
+  shift
+  cli "$cli_target" "$SENTINEL_PORT" "$SENTINEL_AUTH" "$@"
+}
+
+# The `field:value` of an INFO reply, for one field.
+info_field() {
+  printf '%s\n' "$1" | tr -d '\r' | sed -n "s/^$2://p"
+}
+
+# "host port" of the master one sentinel names, or nothing.
+sentinel_master_of() {
+  smo_reply=$(sentinel_cli "$1" SENTINEL get-master-addr-by-name "$MASTER_NAME" 2>/dev/null | tr -d '\r') || return 0
+  smo_host=$(printf '%s\n' "$smo_reply" | sed -n 1p)
+  smo_port=$(printf '%s\n' "$smo_reply" | sed -n 2p)
+  case "$smo_port" in '' | *[!0-9]*) return 0 ;; esac
+  [ -n "$smo_host" ] && printf '%s %s\n' "$smo_host" "$smo_port"
+  return 0
+}
+
+# "host port" of the master named by the most sentinels (other than $1), or nothing when no
+# sentinel answers. The pods are asked by name, then the Service if none of them answered.
+ask_sentinels() {
+  as_skip=${1:-}
+  as_answers=
+  as_i=0
+  while [ "$as_i" -lt "$SENTINEL_REPLICAS" ]; do
+    as_host=$(sentinel_host "$as_i")
+    if [ "$as_host" != "$as_skip" ]; then
+      as_answer=$(sentinel_master_of "$as_host")
+      [ -z "$as_answer" ] || as_answers="$as_answers$as_answer
+"
+    fi
+    as_i=$((as_i + 1))
+  done
+  if [ -z "$as_answers" ] && [ "$SENTINEL_REPLICAS" -gt 0 ]; then
+    as_answers=$(sentinel_master_of "$SENTINEL_SERVICE.$POD_NAMESPACE.svc.$CLUSTER_DOMAIN")
+  fi
+  [ -n "$as_answers" ] || return 0
+  printf '%s\n' "$as_answers" | sed '/^$/d' | sort | uniq -c | sort -k1,1nr -k2 | awk 'NR == 1 { print $2, $3 }'
+}
+
+# Asks the sentinels, one after the other, to fail over; prints the first reply that is not a
+# connection error (OK, NOGOODSLAVE, INPROG...).
+request_failover() {
+  rf_i=0
+  while [ "$rf_i" -lt "$SENTINEL_REPLICAS" ]; do
+    rf_reply=$(sentinel_cli "$(sentinel_host "$rf_i")" SENTINEL FAILOVER "$MASTER_NAME" 2>&1 | tr -d '\r')
+    case "$rf_reply" in
+      OK | *NOGOODSLAVE* | *INPROG* | *IDONTKNOW*)
+        printf '%s\n' "$rf_reply"
+        return 0
+        ;;
+    esac
+    rf_i=$((rf_i + 1))
+  done
+  printf 'UNREACHABLE\n'
+}
+
+# Whether the data directory holds a data set (an RDB snapshot or an append-only file).
+has_data() {
+  [ -s "$REDIS_DATA_DIR/dump.rdb" ] && return 0
+  [ -s "$REDIS_DATA_DIR/appendonly.aof" ] && return 0
+  for hd_file in "$REDIS_DATA_DIR"/appendonlydir/*; do
+    [ -s "$hd_file" ] && return 0
+  done
+  return 1
+}
