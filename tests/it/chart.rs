@@ -1,0 +1,197 @@
+//! Tests of the bundled chart: preset snapshots, secrets that must not leak, architectures.
+
+use base64::Engine as _;
+
+use crate::common::CliTest;
+
+fn render_json(t: &CliTest, args: &[&str]) -> Vec<serde_json::Value> {
+    let mut all = vec!["render", "-o", "json"];
+    all.extend_from_slice(args);
+    let run = t.run(&all);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    serde_json::from_str(&run.stdout).expect("render -o json prints a JSON array")
+}
+
+fn kinds(docs: &[serde_json::Value]) -> Vec<String> {
+    docs.iter()
+        .map(|d| {
+            format!(
+                "{}/{}",
+                d["kind"].as_str().unwrap_or(""),
+                d["metadata"]["name"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn preset_dev() {
+    let run = CliTest::new().run(&["render", "--env", "dev"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn preset_staging() {
+    let run = CliTest::new().run(&["render", "--env", "staging"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn preset_production() {
+    let run = CliTest::new().run(&["render", "--env", "production"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn renders_are_deterministic_and_the_bundled_chart_is_the_repository_chart() {
+    let t = CliTest::new();
+    let chart = concat!(env!("CARGO_MANIFEST_DIR"), "/charts/redis-ha");
+    let preset = concat!(env!("CARGO_MANIFEST_DIR"), "/values/values-production.yaml");
+    let first = t.run(&["render", "--env", "production"]);
+    let second = t.run(&["render", "--env", "production"]);
+    let from_dir = t.run(&["render", "--chart", chart, "-f", preset]);
+    assert_eq!(first.stdout, second.stdout);
+    assert_eq!(first.stdout, from_dir.stdout);
+}
+
+/// The password may appear only in the Secret's `data`: not in a ConfigMap, a command line,
+/// an environment value or an annotation (a checksum of the Secret is fine: it is a hash).
+#[test]
+fn password_never_leaks_outside_the_secret() {
+    const PASSWORD: &str = "leak-canary-7f3a9c";
+    let encoded = base64::engine::general_purpose::STANDARD.encode(PASSWORD);
+    let t = CliTest::new();
+    let password = format!("auth.password={PASSWORD}");
+    let variants: &[&[&str]] = &[
+        &["--env", "staging"],
+        &["--env", "dev"],
+        &["--env", "production", "--set", "auth.existingSecret=null"],
+        &["--set", "exporter.enabled=true,exporter.mode=sidecar"],
+        &[
+            "--set",
+            "exporter.enabled=true,exporter.namespace=monitoring",
+        ],
+        &[
+            "--set",
+            "architecture=replication,tls.enabled=true,tls.existingSecret=tls",
+        ],
+    ];
+    for variant in variants {
+        let mut args = variant.to_vec();
+        args.extend(["--set", &password]);
+        let docs = render_json(&t, &args);
+        let secrets: Vec<_> = docs.iter().filter(|d| d["kind"] == "Secret").collect();
+        assert!(
+            !secrets.is_empty(),
+            "{variant:?}: the password must be rendered into a Secret"
+        );
+        for doc in &docs {
+            let text = doc.to_string();
+            if doc["kind"] == "Secret" {
+                assert!(
+                    !text.contains(PASSWORD),
+                    "{variant:?}: Secret holds the password in clear"
+                );
+                continue;
+            }
+            assert!(
+                !text.contains(PASSWORD) && !text.contains(&encoded),
+                "{variant:?}: {} holds the password",
+                doc["metadata"]["name"]
+            );
+        }
+    }
+}
+
+#[test]
+fn architectures_render_their_workloads() {
+    let t = CliTest::new();
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        (
+            "standalone",
+            &["StatefulSet/redis-ha-redis"],
+            &["StatefulSet/redis-ha-sentinel", "Service/redis-ha-sentinel"],
+        ),
+        (
+            "replication",
+            &["StatefulSet/redis-ha-redis"],
+            &["StatefulSet/redis-ha-sentinel"],
+        ),
+        (
+            "sentinel",
+            &[
+                "StatefulSet/redis-ha-redis",
+                "StatefulSet/redis-ha-sentinel",
+                "Service/redis-ha-sentinel",
+            ],
+            &[],
+        ),
+    ];
+    for (architecture, present, absent) in cases {
+        let set = format!("architecture={architecture},auth.password=x");
+        let docs = render_json(&t, &["--set", &set]);
+        let names = kinds(&docs);
+        for want in *present {
+            assert!(
+                names.iter().any(|n| n == want),
+                "{architecture}: missing {want} in {names:?}"
+            );
+        }
+        for unwanted in *absent {
+            assert!(
+                !names.iter().any(|n| n == unwanted),
+                "{architecture}: unexpected {unwanted}"
+            );
+        }
+        let redis = docs
+            .iter()
+            .find(|d| d["kind"] == "StatefulSet" && d["metadata"]["name"] == "redis-ha-redis")
+            .unwrap();
+        if *architecture == "standalone" {
+            assert_eq!(
+                redis["spec"]["replicas"], 1,
+                "standalone runs one Redis pod"
+            );
+        }
+    }
+}
+
+#[test]
+fn auth_without_a_password_names_both_keys() {
+    let run = CliTest::new().run(&[
+        "render",
+        "--set",
+        "auth.enabled=true,auth.password=null,auth.existingSecret=null",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.snapshot());
+    assert!(
+        run.stderr.contains("auth.password") && run.stderr.contains("auth.existingSecret"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_password_change_rolls_the_pods() {
+    let t = CliTest::new();
+    let checksums = |password: &str| -> Vec<String> {
+        let set = format!("auth.password={password}");
+        render_json(&t, &["--env", "staging", "--set", &set])
+            .iter()
+            .filter(|d| d["kind"] == "StatefulSet")
+            .map(|d| d["spec"]["template"]["metadata"]["annotations"].to_string())
+            .collect()
+    };
+    let before = checksums("one");
+    let after = checksums("two");
+    assert_eq!(before.len(), 2);
+    for (b, a) in before.iter().zip(&after) {
+        assert_ne!(
+            b, a,
+            "the pod template annotations must change with the password"
+        );
+    }
+}
