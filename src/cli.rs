@@ -259,6 +259,12 @@ pub struct DiffArgs {
     /// What makes the exit code 1
     #[arg(long, value_enum, default_value_t = FailOn::Change)]
     pub fail_on: FailOn,
+    /// List the hazards and exit
+    #[arg(long)]
+    pub list_hazards: bool,
+    /// Print a hazard's documentation and exit
+    #[arg(long, value_name = "HAZARD")]
+    pub explain: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -284,4 +290,7 @@ pub struct PackageArgs {
     /// Write the chart directory instead of a .tgz
     #[arg(long)]
     pub unpacked: bool,
+    /// Keep the render's Secrets in the chart (their data is only base64-encoded)
+    #[arg(long)]
+    pub include_secrets: bool,
 }

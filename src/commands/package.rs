@@ -1,10 +1,79 @@
-//! `redis-ha package`: not built yet (see its issue).
+//! `redis-ha package`: renders the release and writes it as a Helm chart archive (or, with
+//! `--unpacked`, a chart directory).
 
 use std::io::Write;
 
+use anyhow::Context as _;
+
 use super::Outcome;
 use crate::cli::PackageArgs;
+use crate::package::{self, Request, archive::DEFAULT_MTIME};
+use crate::release;
 
-pub fn run(_args: &PackageArgs, _out: &mut dyn Write) -> anyhow::Result<Outcome> {
-    anyhow::bail!("`redis-ha package` is not available in this build yet")
+pub fn run(args: &PackageArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
+    let PackageArgs {
+        release: release_args,
+        values,
+        version,
+        app_version,
+        destination,
+        unpacked,
+        include_secrets,
+    } = args;
+    let chart = release::load_chart(values.chart.as_deref())?;
+    let sources = values.sources();
+    let checked = release::checked_values(&chart, &sources)?;
+    let options = release_args.options();
+    let mtime = source_date_epoch(std::env::var("SOURCE_DATE_EPOCH").ok().as_deref())?;
+    let package = package::build(&Request {
+        chart: &chart,
+        chart_path: values.chart.as_deref(),
+        sources: &sources,
+        values: &checked,
+        options: &options,
+        version: version.as_deref(),
+        app_version: app_version.as_deref(),
+        include_secrets: *include_secrets,
+    })?;
+    let path = if *unpacked {
+        package::write_unpacked(destination, &package, values.chart.as_deref())?
+    } else {
+        package::write_archive(destination, &package, mtime, values.chart.as_deref())?
+    };
+    writeln!(out, "wrote {}", path.display())?;
+    for name in &package.left_out {
+        writeln!(
+            out,
+            "note: left out {name}: create it before installing, or pass `--include-secrets` (see the chart's README.md)"
+        )?;
+    }
+    Ok(Outcome::Clean)
+}
+
+/// The mtime of the archive's entries: `SOURCE_DATE_EPOCH` (reproducible-builds.org) when
+/// set, else a fixed date.
+fn source_date_epoch(value: Option<&str>) -> anyhow::Result<u64> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(DEFAULT_MTIME),
+        Some(text) => text.parse().with_context(|| {
+            format!("invalid `SOURCE_DATE_EPOCH` `{text}`: expected seconds since 1970-01-01 UTC")
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epochs() {
+        assert_eq!(source_date_epoch(None).unwrap(), DEFAULT_MTIME);
+        assert_eq!(source_date_epoch(Some("")).unwrap(), DEFAULT_MTIME);
+        assert_eq!(
+            source_date_epoch(Some("1700000000")).unwrap(),
+            1_700_000_000
+        );
+        assert!(source_date_epoch(Some("-1")).is_err());
+        assert!(source_date_epoch(Some("yesterday")).is_err());
+    }
 }
