@@ -56,6 +56,27 @@ pub fn checked_values(chart: &Chart, sources: &ValueSources) -> Result<Node, Rel
     }
 }
 
+/// Merges, validates and renders in one go: the schema is checked on its own thread while the
+/// templates compile and render, since the two are independent; schema violations win over
+/// render errors (invalid values often break templates).
+pub fn render_checked(
+    chart: &Chart,
+    sources: &ValueSources,
+    options: &ReleaseOptions,
+) -> Result<(Node, Vec<Manifest>), ReleaseError> {
+    let values = merged_values(chart, sources)?;
+    let (violations, rendered) = std::thread::scope(|scope| {
+        let schema = scope.spawn(|| violations(chart, &values));
+        let rendered = render(chart, &values, options);
+        (schema.join(), rendered)
+    });
+    let violations = violations.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    if !violations.is_empty() {
+        return Err(ReleaseError::Violations(violations));
+    }
+    Ok((values, rendered?))
+}
+
 /// Renders validated values; manifests come back in `helm template` order.
 pub fn render(
     chart: &Chart,

@@ -20,8 +20,8 @@ pub fn run(args: &RenderArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
         output,
     } = args;
     let chart = release::load_chart(values.chart.as_deref())?;
-    let checked = release::checked_values(&chart, &values.sources())?;
-    let mut manifests = release::render(&chart, &checked, &release_args.options())?;
+    let (_, mut manifests) =
+        release::render_checked(&chart, &values.sources(), &release_args.options())?;
     if !show_only.is_empty() {
         manifests = select(manifests, show_only, &chart.metadata.name)?;
     }

@@ -166,14 +166,36 @@ impl Engine {
             },
             Capabilities => capabilities::object(&options.kube_version, &options.api_versions),
         };
-        let template_error = |e| RenderError::Template(chart.name.clone(), Box::new(e));
+        // Templates are independent: render them on two threads (the machines this runs on
+        // have few cores; more threads cost more than they save), then keep template order.
+        let (first, second) = self.outputs.split_at(self.outputs.len() / 2);
+        let (a, b) = std::thread::scope(|scope| {
+            let other = scope.spawn(|| self.render_templates(second, &base));
+            let mine = self.render_templates(first, &base);
+            (mine, other.join())
+        });
+        let mut manifests = a?;
+        match b {
+            Ok(rest) => manifests.extend(rest?),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+        Ok(manifests)
+    }
+
+    fn render_templates(
+        &self,
+        names: &[String],
+        base: &Value,
+    ) -> Result<Vec<Manifest>, RenderError> {
+        let chart = &self.metadata.name;
+        let template_error = |e| RenderError::Template(chart.clone(), Box::new(e));
         let mut manifests = Vec::new();
-        for name in &self.outputs {
+        for name in names {
             let template = self.env.get_template(name).map_err(template_error)?;
             let ctx = context! {
                 Template => context! {
-                    Name => format!("{}/templates/{name}", chart.name),
-                    BasePath => format!("{}/templates", chart.name),
+                    Name => format!("{chart}/templates/{name}"),
+                    BasePath => format!("{chart}/templates"),
                 },
                 ..base.clone()
             };
@@ -181,7 +203,7 @@ impl Engine {
             for (index, doc) in split_documents(&text).into_iter().enumerate() {
                 let object =
                     parse_document(doc).map_err(|(message, line)| RenderError::InvalidYaml {
-                        source_path: format!("{}/templates/{name}", chart.name),
+                        source_path: format!("{chart}/templates/{name}"),
                         document: index + 1,
                         line,
                         message,
