@@ -75,11 +75,10 @@ impl Schema {
             .map(|error| {
                 let mut pointer = error.instance_path().as_str().to_owned();
                 // An unexpected key is best shown where that key was written.
-                if let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() {
-                    if let [key] = unexpected.as_slice() {
-                        pointer =
-                            format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
-                    }
+                if let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind()
+                    && let [key] = unexpected.as_slice()
+                {
+                    pointer = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
                 }
                 Violation {
                     path: dotted(&pointer),
@@ -109,10 +108,10 @@ impl Schema {
 fn origin_at(values: &Node, pointer: &str) -> Origin {
     let mut current = pointer;
     loop {
-        if let Some(node) = values.get_pointer(current) {
-            if node.origin != Origin::Computed || current.is_empty() {
-                return node.origin.clone();
-            }
+        if let Some(node) = values.get_pointer(current)
+            && (node.origin != Origin::Computed || current.is_empty())
+        {
+            return node.origin.clone();
         }
         match current.rfind('/') {
             Some(i) => current = &current[..i],
