@@ -234,20 +234,30 @@ impl Engine {
 }
 
 /// Parses one rendered document; on error, the message and the 1-based line in the document.
+/// Read by YAML 1.1 rules, as Kubernetes reads manifests (go-yaml v2), duplicate keys refused.
 pub fn parse_document(doc: &str) -> Result<serde_json::Value, (String, usize)> {
-    serde_saphyr::from_str::<serde_json::Value>(doc).map_err(|e| {
-        let line = e
-            .location()
-            .map_or(1, |l| usize::try_from(l.line()).unwrap_or(1));
-        let text = e.to_string();
-        let first = text.lines().next().unwrap_or("");
-        // serde-saphyr prefixes `error: line L column C: `; the line is reported separately.
-        let message = first
-            .split_once("column ")
-            .and_then(|(_, rest)| rest.split_once(": "))
-            .map_or(first, |(_, m)| m);
-        (message.to_owned(), line)
-    })
+    use crate::values::yaml::{YamlError, parse_documents};
+    match parse_documents(doc, "", crate::values::FileLayer::User) {
+        Ok(nodes) => Ok(nodes.first().map_or(serde_json::Value::Null, Node::to_json)),
+        Err(err) => Err(match err {
+            YamlError::Syntax { line, message, .. } => (message, line as usize),
+            YamlError::DuplicateKey {
+                line,
+                key,
+                first_line,
+                ..
+            } => (
+                format!("duplicate key `{key}` (first defined at line {first_line})"),
+                line as usize,
+            ),
+            YamlError::UnknownAnchor { line, .. } => {
+                ("unknown anchor in alias".to_owned(), line as usize)
+            }
+            YamlError::NotAMap { line, found, .. } => {
+                (format!("expected a map, found a {found}"), line as usize)
+            }
+        }),
+    }
 }
 
 /// A few numbered lines of a rendered document around `line`.

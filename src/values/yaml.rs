@@ -46,6 +46,28 @@ pub enum YamlError {
 
 /// Parses a values file: every document must be a map (or empty); they merge in order.
 pub fn parse_values(text: &str, path: &str, layer: FileLayer) -> Result<Map, YamlError> {
+    let mut out = Map::new();
+    for node in parse_documents(text, path, layer)? {
+        match node.value {
+            Value::Map(map) => merge_maps(&mut out, map),
+            Value::Null => {}
+            other => {
+                let (line, col) = position(&node.origin);
+                return Err(YamlError::NotAMap {
+                    path: path.to_owned(),
+                    line,
+                    col,
+                    found: other.type_name(),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Parses every non-empty document of a YAML stream, by the same YAML 1.1 rules (Kubernetes
+/// reads manifests with go-yaml v2 too).
+pub fn parse_documents(text: &str, path: &str, layer: FileLayer) -> Result<Vec<Node>, YamlError> {
     let mut loader = Loader {
         parser: {
             let mut options = Options::default();
@@ -56,7 +78,7 @@ pub fn parse_values(text: &str, path: &str, layer: FileLayer) -> Result<Map, Yam
         layer,
         anchors: HashMap::new(),
     };
-    let mut out = Map::new();
+    let mut out = Vec::new();
     loop {
         let (event, _) = loader.next()?;
         match event {
@@ -68,20 +90,7 @@ pub fn parse_values(text: &str, path: &str, layer: FileLayer) -> Result<Map, Yam
                 if matches!(event, Event::DocumentEnd) {
                     continue;
                 }
-                let node = loader.node(event, span)?;
-                match node.value {
-                    Value::Map(map) => merge_maps(&mut out, map),
-                    Value::Null => {}
-                    other => {
-                        let (line, col) = position(&node.origin);
-                        return Err(YamlError::NotAMap {
-                            path: path.to_owned(),
-                            line,
-                            col,
-                            found: other.type_name(),
-                        });
-                    }
-                }
+                out.push(loader.node(event, span)?);
             }
             _ => {}
         }
