@@ -116,10 +116,16 @@ impl Engine {
         // minijinja escapes `.yaml` output as JSON by default; manifests are written verbatim.
         env.set_auto_escape_callback(|_| AutoEscape::None);
         filters::add_to_environment(&mut env);
+        // Templates compile on first use, from the rendering threads: compiling is a large
+        // share of a render, and this way it runs in parallel too. minijinja caches each one.
+        let sources: std::collections::BTreeMap<String, String> = chart
+            .templates
+            .iter()
+            .map(|t| (t.name.clone(), t.source.clone()))
+            .collect();
+        env.set_loader(move |name| Ok(sources.get(name).cloned()));
         let mut outputs = Vec::new();
         for template in &chart.templates {
-            env.add_template_owned(template.name.clone(), template.source.clone())
-                .map_err(|e| RenderError::Template(chart.metadata.name.clone(), Box::new(e)))?;
             let base = template.name.rsplit('/').next().unwrap_or(&template.name);
             if !base.starts_with('_') && !template.name.ends_with("NOTES.txt") {
                 outputs.push(template.name.clone());
