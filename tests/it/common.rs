@@ -27,11 +27,32 @@ impl Run {
     }
 }
 
+/// Copies a directory tree (a fixture chart into a test directory).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read fixture dir") {
+        let path = entry.expect("dir entry").path();
+        let target = to.join(path.file_name().expect("file name"));
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copy fixture file");
+        }
+    }
+}
+
 impl CliTest {
     pub fn new() -> CliTest {
         CliTest {
             dir: tempfile::tempdir().expect("temp dir"),
         }
+    }
+
+    /// A test directory holding a copy of the chart at `fixture` as `chart/`.
+    pub fn with_chart(fixture: &Path) -> CliTest {
+        let t = CliTest::new();
+        copy_dir(fixture, &t.dir().join("chart"));
+        t
     }
 
     pub fn dir(&self) -> &Path {

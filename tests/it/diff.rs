@@ -223,7 +223,7 @@ fn old_chart_alone_keeps_the_values() {
 #[test]
 fn old_chart_is_rendered_with_its_own_templates() {
     let t = CliTest::new();
-    copy_dir(Path::new(&fixture("chart")), &t.dir().join("old-chart"));
+    crate::common::copy_dir(Path::new(&fixture("chart")), &t.dir().join("old-chart"));
     let statefulset = t
         .dir()
         .join("old-chart/templates/sentinel-statefulset.yaml");
@@ -250,19 +250,6 @@ fn old_chart_is_rendered_with_its_own_templates() {
         "{}",
         run.stderr
     );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -11,24 +11,9 @@ use crate::common::{CliTest, Run};
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/package/basic");
 const PASSWORD: &str = "s3cr3t-Pa55word-xyz";
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
-}
-
 /// A test directory holding the fixture chart as `chart/`.
 fn with_chart() -> CliTest {
-    let t = CliTest::new();
-    copy_dir(Path::new(FIXTURE), &t.dir().join("chart"));
-    t
+    CliTest::with_chart(Path::new(FIXTURE))
 }
 
 fn package(t: &CliTest, extra: &[&str]) -> Run {
