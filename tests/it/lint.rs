@@ -126,21 +126,10 @@ fn rule_of(path: &str) -> &str {
 }
 
 fn show(findings: &[&Finding]) -> String {
-    let mut out = String::new();
-    for f in findings {
-        let _ = writeln!(
-            out,
-            "{}: {}[{}]: {}",
-            f.location.prefix(),
-            f.severity,
-            f.rule,
-            f.full_message()
-        );
-        if let Some(hint) = &f.hint {
-            let _ = writeln!(out, "  hint: {hint}");
-        }
-    }
-    out
+    findings
+        .iter()
+        .map(|f| redis_ha::lint::output::text::finding(f))
+        .collect()
 }
 
 /// Each `fail*.yaml` triggers its rule, each `pass*.yaml` does not; the findings of the

@@ -9,7 +9,7 @@ mod github;
 mod json;
 mod junit;
 mod sarif;
-mod text;
+pub mod text;
 
 use super::Report;
 use super::finding::Severity;

@@ -8,17 +8,7 @@ use crate::lint::Report;
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     for f in &report.findings {
-        let _ = writeln!(
-            out,
-            "{}: {}[{}]: {}",
-            f.location.prefix(),
-            f.severity,
-            f.rule,
-            f.full_message()
-        );
-        if let Some(hint) = &f.hint {
-            let _ = writeln!(out, "  hint: {hint}");
-        }
+        out.push_str(&finding(f));
     }
     if !report.findings.is_empty() {
         out.push('\n');
@@ -43,6 +33,22 @@ pub fn render(report: &Report) -> String {
     out.push_str(")\n");
     if let Some(stopped) = report.stopped {
         let _ = writeln!(out, "note: {stopped}: the later checks did not run");
+    }
+    out
+}
+
+/// One finding as the text format prints it: `path:line:col: severity[rule]: message`, then
+/// its `hint:` line.
+pub fn finding(f: &crate::lint::Finding) -> String {
+    let mut out = format!(
+        "{}: {}[{}]: {}\n",
+        f.location.prefix(),
+        f.severity,
+        f.rule,
+        f.full_message()
+    );
+    if let Some(hint) = &f.hint {
+        let _ = writeln!(out, "  hint: {hint}");
     }
     out
 }
