@@ -17,7 +17,7 @@ fn bench(c: &mut Criterion) {
 
     c.bench_function("lint (production)", |b| {
         b.iter(|| {
-            let report = lint::lint(&chart, &sources, &options, &selection).unwrap();
+            let report = lint::lint(&chart, &sources, &options, &selection, None).unwrap();
             assert!(!report.fails(true));
             report
         });

@@ -174,6 +174,14 @@ pub enum LintFormat {
     Github,
 }
 
+/// Which rules apply how strictly: production-only checks, dev-only allowances.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintProfile {
+    Dev,
+    Staging,
+    Production,
+}
+
 #[derive(Debug, Args)]
 pub struct LintArgs {
     #[command(flatten)]
@@ -186,6 +194,9 @@ pub struct LintArgs {
     /// Fail on warnings too
     #[arg(long)]
     pub strict: bool,
+    /// Lint as this environment [default: from --env and the -f file names, else staging]
+    #[arg(long, value_enum, value_name = "PROFILE")]
+    pub profile: Option<LintProfile>,
     /// Skip a rule by ID (repeatable)
     #[arg(long, value_name = "RULE")]
     pub skip: Vec<String>,

@@ -4,9 +4,9 @@
 use std::io::Write;
 
 use super::Outcome;
-use crate::cli::{LintArgs, LintFormat};
+use crate::cli::{LintArgs, LintFormat, LintProfile};
 use crate::lint::output::{self, Format};
-use crate::lint::{self, LintError, Selection, registry};
+use crate::lint::{self, Environment, LintError, Selection, registry};
 use crate::release;
 
 pub fn run(args: &LintArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
@@ -15,6 +15,7 @@ pub fn run(args: &LintArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
         values,
         format,
         strict,
+        profile,
         skip,
         list,
         explain,
@@ -26,6 +27,11 @@ pub fn run(args: &LintArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
         LintFormat::Junit => Format::Junit,
         LintFormat::Github => Format::Github,
     };
+    let profile = profile.map(|p| match p {
+        LintProfile::Dev => Environment::Dev,
+        LintProfile::Staging => Environment::Staging,
+        LintProfile::Production => Environment::Production,
+    });
     if *list {
         if format == Format::Json {
             serde_json::to_writer_pretty(&mut *out, &registry::list_json())?;
@@ -50,6 +56,7 @@ pub fn run(args: &LintArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
         &values.sources(),
         &release_args.options(),
         &selection,
+        profile,
     )?;
     out.write_all(output::render(&report, format, *strict).as_bytes())?;
     Ok(if report.fails(*strict) {

@@ -56,6 +56,12 @@ impl Quantity {
         }
     }
 
+    /// The value as a float, for arithmetic on sizes (lint's headroom checks); compare with
+    /// [`Ord`], which is exact.
+    pub fn to_f64(self) -> f64 {
+        self.mantissa as f64 * 10f64.powi(self.exponent)
+    }
+
     fn new(mut mantissa: i128, mut exponent: i32) -> Option<Quantity> {
         if mantissa == 0 {
             return Some(Quantity {

@@ -12,6 +12,7 @@ use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
+pub use super::config::Conf;
 use super::finding::{FilePos, Location};
 pub use super::templates::Templates;
 use super::typed::Problem;
@@ -32,6 +33,10 @@ pub struct Context<'a> {
     /// The release namespace: objects without `metadata.namespace` land there.
     pub namespace: &'a str,
     pub templates: Templates<'a>,
+    /// The effective `redis.conf` and `sentinel.conf`, from the rendered ConfigMaps (empty
+    /// when the templates did not render).
+    pub redis_conf: &'a Conf,
+    pub sentinel_conf: &'a Conf,
 }
 
 /// One rendered document, parsed.
@@ -106,6 +111,17 @@ impl Component {
             .map_or(Component::Other, |c| from(&c.name))
     }
 
+    /// The values key a component's settings sit under (`sentinel.resources`): `""` for
+    /// Redis, whose settings are at the top level.
+    pub fn values_prefix(self) -> Option<&'static str> {
+        match self {
+            Component::Redis => Some(""),
+            Component::Sentinel => Some("sentinel."),
+            Component::Exporter => Some("exporter."),
+            Component::Other => None,
+        }
+    }
+
     pub fn is_redis_or_sentinel(self) -> bool {
         matches!(self, Component::Redis | Component::Sentinel)
     }
@@ -175,14 +191,16 @@ impl Object<'_> {
     }
 }
 
-/// How production-like the run is, from the names of `--env` and the `-f` files.
+/// How production-like the run is: `--profile`, else from the names of `--env` and the `-f`
+/// files.
 ///
 /// A name counts as dev when one of its words (split on `-`, `_` and `.`) is `dev`,
-/// `development` or `local`, as production when one is `prod`, `production` or `prd`.
+/// `development` or `local`, as production when one is `prod`, `production` or `prd`;
+/// anything else is staging.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Environment {
     Dev,
-    Other,
+    Staging,
     Production,
 }
 
@@ -200,7 +218,7 @@ impl Environment {
         } else if has(&["dev", "development", "local"]) {
             Environment::Dev
         } else {
-            Environment::Other
+            Environment::Staging
         }
     }
 
@@ -219,7 +237,7 @@ impl Environment {
         } else if !classes.is_empty() && classes.iter().all(|c| *c == Environment::Dev) {
             Environment::Dev
         } else {
-            Environment::Other
+            Environment::Staging
         }
     }
 }
@@ -338,6 +356,20 @@ impl<'a> Context<'a> {
             object: Some(m.display_name()),
             ..Location::default()
         }
+    }
+
+    /// Where a value behind a rendered field was set, if the values have it (`key`), else the
+    /// object's line: a finding lands in the user's file, not in the chart's template, when
+    /// it can be traced back. The location names no object, so the same value rendered into
+    /// two objects gives one finding.
+    pub fn traced_location(&self, key: &str, object: &Object<'_>, path: Option<&str>) -> Location {
+        if !key.is_empty() && self.value(key).is_some() {
+            let location = self.value_location(key);
+            if location.file.is_some() || location.flag.is_some() {
+                return location;
+            }
+        }
+        self.object_location(object, path)
     }
 
     /// Every workload, in render order.
@@ -577,9 +609,9 @@ mod tests {
             ("values.local.yaml", Environment::Dev),
             ("production", Environment::Production),
             ("ci/values_prod.yaml", Environment::Production),
-            ("values-staging.yaml", Environment::Other),
-            ("devops.yaml", Environment::Other),
-            ("values.yaml", Environment::Other),
+            ("values-staging.yaml", Environment::Staging),
+            ("devops.yaml", Environment::Staging),
+            ("values.yaml", Environment::Staging),
         ];
         for (name, expected) in table {
             assert_eq!(Environment::of_name(name), expected, "{name}");
@@ -599,11 +631,11 @@ mod tests {
         );
         assert_eq!(
             Environment::of_sources(&sources(Some("dev"), &["extra.yaml"])),
-            Environment::Other
+            Environment::Staging
         );
         assert_eq!(
             Environment::of_sources(&sources(None, &[])),
-            Environment::Other
+            Environment::Staging
         );
     }
 

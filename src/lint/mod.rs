@@ -12,6 +12,7 @@
 //! at the line that set the value behind it, or at the template and object ([`finding`]).
 //! This module owns running them; printing is [`output`]'s.
 
+pub mod config;
 pub mod context;
 pub mod finding;
 pub mod output;
@@ -23,7 +24,7 @@ pub mod units;
 
 use std::collections::BTreeSet;
 
-pub use context::{Context, Environment, Templates};
+pub use context::{Conf, Context, Environment, Templates};
 pub use finding::{FilePos, Finding, Location, Severity};
 pub use registry::{RULES, Rule, Stage};
 
@@ -138,7 +139,8 @@ impl Runner<'_> {
     }
 }
 
-/// Lints a release: the chart with these values layers, rendered with these options.
+/// Lints a release: the chart with these values layers, rendered with these options, as
+/// `profile` (`None`: from the names of the preset and files, [`Environment::of_sources`]).
 ///
 /// Errors are what keeps the lint from running (an unreadable values file, a broken chart);
 /// everything the lint is meant to catch is a finding.
@@ -147,6 +149,7 @@ pub fn lint(
     sources: &ValueSources,
     options: &ReleaseOptions,
     selection: &Selection,
+    profile: Option<Environment>,
 ) -> Result<Report, LintError> {
     let values = release::merged_values(chart, sources)?;
     // The schema check and rendering are independent: run them side by side (a render of
@@ -167,14 +170,22 @@ pub fn lint(
     });
     let violations = violations?;
     let dir = Templates::dir_of(chart);
+    // The effective server configurations are known once rendered: the values rules read
+    // them too (a `maxmemory` in `redis.extraConfig` wins over `redis.maxmemory`).
+    let (redis_conf, sentinel_conf) = match &rendered {
+        Ok(manifests) => (Conf::redis(manifests), Conf::sentinel(manifests)),
+        Err(_) => (Conf::default(), Conf::default()),
+    };
     let mut cx = Context {
         values: &values,
         objects: &[],
         violations: &violations,
         render_error: None,
-        environment: Environment::of_sources(sources),
+        environment: profile.unwrap_or_else(|| Environment::of_sources(sources)),
         namespace: &options.namespace,
         templates: Templates::of_chart(chart, &dir),
+        redis_conf: &redis_conf,
+        sentinel_conf: &sentinel_conf,
     };
     let mut runner = Runner {
         selection,
@@ -219,6 +230,8 @@ pub struct Input<'a> {
 /// entry point, and a library user's with manifests from elsewhere).
 pub fn check(input: &Input<'_>, selection: &Selection) -> Report {
     let objects = typed::parse(input.manifests);
+    let redis_conf = Conf::redis(input.manifests);
+    let sentinel_conf = Conf::sentinel(input.manifests);
     let cx = Context {
         values: input.values,
         objects: &objects,
@@ -230,6 +243,8 @@ pub fn check(input: &Input<'_>, selection: &Selection) -> Report {
             dir: input.template_dir,
             files: input.templates,
         },
+        redis_conf: &redis_conf,
+        sentinel_conf: &sentinel_conf,
     };
     let mut runner = Runner {
         selection,

@@ -200,6 +200,12 @@ pub const RULES: &[&dyn Rule] = &[
     &rules::pdb_breaks_quorum::PdbBreaksQuorum,
     &rules::pdb_blocks_drain::PdbBlocksDrain,
     &rules::pods_not_spread::PodsNotSpread,
+    &rules::sentinel_hostnames_unresolved::SentinelHostnamesUnresolved,
+    &rules::image_too_old::ImageTooOld,
+    &rules::startup_probe_too_short::StartupProbeTooShort,
+    &rules::grace_period_too_short::GracePeriodTooShort,
+    &rules::claim_retention_delete::ClaimRetentionDelete,
+    &rules::pods_in_one_failure_domain::PodsInOneFailureDomain,
     // Security.
     &rules::auth_disabled::AuthDisabled,
     &rules::password_in_values_file::PasswordInValuesFile,
@@ -210,6 +216,12 @@ pub const RULES: &[&dyn Rule] = &[
     &rules::root_filesystem_writable::RootFilesystemWritable,
     &rules::image_tag_not_pinned::ImageTagNotPinned,
     &rules::network_policy_missing::NetworkPolicyMissing,
+    &rules::host_namespace_shared::HostNamespaceShared,
+    &rules::host_path_mounted::HostPathMounted,
+    &rules::seccomp_unconfined::SeccompUnconfined,
+    &rules::service_account_token_mounted::ServiceAccountTokenMounted,
+    &rules::service_exposed_externally::ServiceExposedExternally,
+    &rules::password_in_extra_env::PasswordInExtraEnv,
     // Wiring.
     &rules::service_selects_no_pods::ServiceSelectsNoPods,
     &rules::service_target_port_unknown::ServiceTargetPortUnknown,
@@ -221,8 +233,17 @@ pub const RULES: &[&dyn Rule] = &[
     &rules::network_policy_blocks_dns::NetworkPolicyBlocksDns,
     &rules::name_invalid::NameInvalid,
     &rules::pod_hostname_too_long::PodHostnameTooLong,
+    &rules::network_policy_blocks_peer::NetworkPolicyBlocksPeer,
+    &rules::network_policy_blocks_clients::NetworkPolicyBlocksClients,
+    &rules::stateful_set_service_missing::StatefulSetServiceMissing,
+    &rules::service_monitor_timeout_exceeds_interval::ServiceMonitorTimeoutExceedsInterval,
+    &rules::metrics_without_exporter::MetricsWithoutExporter,
+    &rules::anti_affinity_selects_no_pods::AntiAffinitySelectsNoPods,
     // Resources.
     &rules::container_resources_missing::ContainerResourcesMissing,
+    &rules::resources_request_exceeds_limit::ResourcesRequestExceedsLimit,
+    &rules::volume_claim_unusable::VolumeClaimUnusable,
+    &rules::volume_too_small::VolumeTooSmall,
 ];
 
 /// The rule with this ID.

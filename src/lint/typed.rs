@@ -51,6 +51,19 @@ pub enum ProblemKind {
     InvalidFor,
 }
 
+/// Where in `expr` the parser's `error` is: the parser does not say, so this is the shortest
+/// prefix that already fails with the same message (1-based, in characters). Only on the error
+/// path, and only for expressions short enough for the quadratic search.
+fn error_column(expr: &str, error: &str) -> Option<usize> {
+    if expr.len() > 4096 {
+        return None;
+    }
+    expr.char_indices()
+        .map(|(i, c)| i + c.len_utf8())
+        .find(|end| promql_parser::parser::parse(&expr[..*end]).err().as_deref() == Some(error))
+        .map(|end| expr[..end].chars().count())
+}
+
 /// Parses every manifest. Objects keep the manifests' order.
 pub fn parse(manifests: &[Manifest]) -> Vec<Object<'_>> {
     let mut objects: Vec<Object<'_>> = Vec::with_capacity(manifests.len());
@@ -455,7 +468,13 @@ fn prometheus_rules(object: &serde_json::Value, problems: &mut Vec<Problem>) {
                 problems.push(Problem {
                     kind: ProblemKind::InvalidExpr,
                     path: format!("{path}.expr"),
-                    message: format!("`{name}`: {}", first_line(&message)),
+                    message: format!(
+                        "`{name}`: {}{}",
+                        first_line(&message),
+                        error_column(expr, &message)
+                            .map(|c| format!(" (at column {c} of the expression)"))
+                            .unwrap_or_default()
+                    ),
                 });
             }
             let duration = match rule.get("for") {

@@ -1,37 +1,15 @@
 //! Memory sizes as Kubernetes and Redis write them, to compare `maxmemory` with a limit.
 //!
 //! The two disagree: for Kubernetes `1M` is 10^6 and `1Mi` is 2^20; for Redis `1m` is 10^6 and
-//! `1mb` is 2^20, case-insensitively. This module owns both readings and nothing else.
+//! `1mb` is 2^20, case-insensitively. This module owns the Redis reading; Kubernetes'
+//! grammar is [`crate::diff::quantity`]'s.
 
-/// A Kubernetes quantity (`512Mi`, `1.5Gi`, `1e9`, `128974848`) in bytes.
+use crate::diff::quantity::Quantity;
+
+/// A Kubernetes quantity (`512Mi`, `1.5Gi`, `1e9`, `128974848`) in bytes, read by the one
+/// exact parser the diff uses too.
 pub fn quantity_bytes(text: &str) -> Option<f64> {
-    let text = text.trim();
-    let split = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-'))
-        .unwrap_or(text.len());
-    let (number, suffix) = text.split_at(split);
-    let number: f64 = number.parse().ok()?;
-    let factor = match suffix {
-        "" => 1.0,
-        "Ki" => 1024.0,
-        "Mi" => 1024f64.powi(2),
-        "Gi" => 1024f64.powi(3),
-        "Ti" => 1024f64.powi(4),
-        "Pi" => 1024f64.powi(5),
-        "Ei" => 1024f64.powi(6),
-        "m" => 1e-3,
-        "k" => 1e3,
-        "M" => 1e6,
-        "G" => 1e9,
-        "T" => 1e12,
-        "P" => 1e15,
-        "E" => 1e18,
-        exponent => {
-            let exponent: i32 = exponent.strip_prefix(['e', 'E'])?.parse().ok()?;
-            10f64.powi(exponent)
-        }
-    };
-    Some(number * factor)
+    Quantity::parse(text).map(Quantity::to_f64)
 }
 
 /// A Redis memory size (`256mb`, `3gb`, `1000000`, `1g`) in bytes.

@@ -67,6 +67,7 @@ fn lint_fixture(path: &str) -> Report {
             &sources,
             &ReleaseOptions::default(),
             &Selection::all(),
+            None,
         )
         .unwrap_or_else(|e| panic!("{path}: {e}"));
         return relative(report);

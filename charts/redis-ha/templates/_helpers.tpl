@@ -372,13 +372,14 @@ resources:
 {{- out | trim -}}
 {% endmacro %}
 
-{#- NetworkPolicy peers. `namespace` none means the release namespace. -#}
-{% macro peer(component, namespace=none) %}
+{#- NetworkPolicy peers in `namespace` (none: the release namespace), seen from a policy in
+    `policy_namespace` (none: the release namespace): a namespaceSelector when they differ. -#}
+{% macro peer(component, namespace=none, policy_namespace=none) %}
 {% set out %}
 - podSelector:
     matchLabels:
 {{ selector_labels(component) | indent(6) }}
-{% if namespace and namespace != Release.Namespace %}
+{% if namespace and namespace != (policy_namespace or Release.Namespace) %}
   namespaceSelector:
     matchLabels:
       kubernetes.io/metadata.name: {{ namespace }}

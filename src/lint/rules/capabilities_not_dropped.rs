@@ -40,7 +40,7 @@ rule! {
 
 impl Rule for CapabilitiesNotDropped {
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
-        for (object, _, path, container) in cx.containers() {
+        for (object, workload, path, container) in cx.containers() {
             let caps = container
                 .security_context
                 .as_ref()
@@ -55,18 +55,41 @@ impl Rule for CapabilitiesNotDropped {
                 .map(String::as_str)
                 .filter(|c| !c.eq_ignore_ascii_case("NET_BIND_SERVICE"))
                 .collect();
-            let problem = if !added.is_empty() {
-                format!("adds capabilities {}", added.join(", "))
+            let (problem, hint) = if !added.is_empty() {
+                (
+                    format!("adds capabilities {}", added.join(", ")),
+                    if drops_all {
+                        format!("remove {} from `capabilities.add`", added.join(", "))
+                    } else {
+                        format!(
+                            "remove {} from `capabilities.add` and set `drop: [ALL]`",
+                            added.join(", ")
+                        )
+                    },
+                )
             } else if !drops_all {
-                "does not drop all capabilities".to_owned()
+                (
+                    "does not drop all capabilities".to_owned(),
+                    "set `capabilities: {drop: [ALL]}` in its security context".to_owned(),
+                )
             } else {
                 continue;
             };
+            let field = format!("{path}.securityContext");
+            let location = if added.is_empty() || !workload.component.is_redis_or_sentinel() {
+                cx.object_location(object, Some(&field))
+            } else {
+                cx.traced_location(
+                    "containerSecurityContext.capabilities.add",
+                    object,
+                    Some(&field),
+                )
+            };
             out.report(
-                cx.object_location(object, Some(&format!("{path}.securityContext"))),
+                location,
                 format!("container `{}` {problem}", container.name),
             )
-            .hint("set `capabilities: {drop: [ALL]}` in its security context");
+            .hint(hint);
         }
     }
 }

@@ -6,7 +6,8 @@ use crate::values::Value;
 
 rule! {
     /// ## What it does
-    /// Checks that every container image names a tag other than `latest`, or a digest. When a
+    /// Checks that every container image names an exact version tag, or a digest: not `latest`,
+    /// not a floating `7`, `7.4` or `alpine`. When a
     /// values key (`image.tag`, `sentinel.image.tag`, ...) set the tag, the finding points at
     /// its line.
     ///
@@ -46,6 +47,23 @@ fn tag(image: &str) -> Option<&str> {
     last.split_once(':').map(|(_, tag)| tag)
 }
 
+/// Whether a tag names a moving target: a version with fewer than three numbers (`7`,
+/// `7.4-alpine`) or only words (`alpine`, `stable`); dates and digests-like tags are pinned.
+fn is_floating(tag: &str) -> bool {
+    let version = tag.strip_prefix('v').unwrap_or(tag);
+    let numbers = version.split(['-', '_']).next().unwrap_or("");
+    let parts: Vec<&str> = numbers.split('.').collect();
+    let numeric = !numbers.is_empty()
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    if numeric {
+        // A long single number is a build or a date (`20240101`), not a major version.
+        return parts.len() < 3 && parts[0].len() <= 3;
+    }
+    tag.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-')
+}
+
 /// The values key that set this image's tag: a `...tag` leaf whose sibling `repository` is in
 /// the image reference and whose value is the offending tag.
 fn tag_key(cx: &Context<'_>, image: &str, tag: Option<&str>) -> Option<String> {
@@ -83,8 +101,13 @@ impl Rule for ImageTagNotPinned {
             }
             let tag = tag(image);
             let problem = match tag {
-                None => "has no tag: it runs whatever `latest` is when the pod starts",
-                Some("latest") => "uses the tag `latest`: it changes under the deployment",
+                None => "has no tag: it runs whatever `latest` is when the pod starts".to_owned(),
+                Some("latest") => {
+                    "uses the tag `latest`: it changes under the deployment".to_owned()
+                }
+                Some(t) if is_floating(t) => format!(
+                    "uses the floating tag `{t}`: it moves to each new release, so pods restarted on different days run different versions"
+                ),
                 Some(_) => continue,
             };
             let message = format!("container `{}` image `{image}` {problem}", container.name);
@@ -104,7 +127,17 @@ impl Rule for ImageTagNotPinned {
 
 #[cfg(test)]
 mod tests {
-    use super::tag;
+    use super::{is_floating, tag};
+
+    #[test]
+    fn floating_tags() {
+        for t in ["7", "7.4", "v7", "7.4-alpine", "alpine", "stable"] {
+            assert!(is_floating(t), "{t}");
+        }
+        for t in ["7.4.2", "v1.67.0", "7.4.2-alpine", "20240101", "sha-1a2b3c"] {
+            assert!(!is_floating(t), "{t}");
+        }
+    }
 
     #[test]
     fn tags() {

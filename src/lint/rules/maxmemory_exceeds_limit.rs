@@ -1,5 +1,6 @@
 //! The `maxmemory-exceeds-limit` rule.
 
+use crate::lint::config::text_sets;
 use crate::lint::context::Context;
 use crate::lint::registry::{Rule, Sink, rule};
 use crate::lint::units::{human, quantity_bytes, redis_bytes};
@@ -7,8 +8,9 @@ use crate::values::Value;
 
 rule! {
     /// ## What it does
-    /// Checks that `redis.maxmemory` is below the Redis container's memory limit. The limit is
-    /// `resources.limits.memory`.
+    /// Checks that the effective `maxmemory` is below the Redis container's memory limit. The
+    /// limit is `resources.limits.memory`; `maxmemory` is read from the rendered `redis.conf`,
+    /// where a line of `redis.extraConfig` overrides `redis.maxmemory`.
     ///
     /// ## Why is this bad?
     /// `maxmemory` is where Redis starts evicting keys or refusing writes; the container limit
@@ -45,39 +47,56 @@ rule! {
     }
 }
 
-/// `redis.maxmemory` and `resources.limits.memory` in bytes, when both are set and readable.
-pub fn sizes(cx: &Context<'_>) -> Option<(Option<f64>, f64)> {
+/// The effective `maxmemory` (from the rendered `redis.conf`, where `redis.extraConfig` may
+/// override `redis.maxmemory`) and `resources.limits.memory` in bytes, when readable; with the
+/// values key that set `maxmemory`.
+pub fn sizes(cx: &Context<'_>) -> Option<(Option<f64>, f64, &'static str)> {
     let limit = match &cx.value("resources.limits.memory")?.value {
         Value::Str(s) => quantity_bytes(s)?,
         Value::Int(i) => *i as f64,
         Value::Float(f) => *f,
         _ => return None,
     };
-    let maxmemory = match cx.value("redis.maxmemory").map(|n| &n.value) {
-        Some(Value::Str(s)) if s.trim().is_empty() => None,
-        Some(Value::Str(s)) => Some(redis_bytes(s)?),
-        Some(Value::Int(i)) => Some(*i as f64),
-        _ => None,
+    let from_extra = cx
+        .str("redis.extraConfig")
+        .is_some_and(|text| text_sets(text, "maxmemory"));
+    let key = if from_extra {
+        "redis.extraConfig"
+    } else {
+        "redis.maxmemory"
     };
-    Some((maxmemory.filter(|m| *m > 0.0), limit))
+    let maxmemory = if cx.redis_conf.is_empty() {
+        match cx.value("redis.maxmemory").map(|n| &n.value) {
+            Some(Value::Str(s)) if s.trim().is_empty() => None,
+            Some(Value::Str(s)) => Some(redis_bytes(s)?),
+            Some(Value::Int(i)) => Some(*i as f64),
+            _ => None,
+        }
+    } else {
+        match cx.redis_conf.value("maxmemory") {
+            Some(text) => Some(redis_bytes(text)?),
+            None => None,
+        }
+    };
+    Some((maxmemory.filter(|m| *m > 0.0), limit, key))
 }
 
 impl Rule for MaxmemoryExceedsLimit {
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
-        let Some((Some(maxmemory), limit)) = sizes(cx) else {
+        let Some((Some(maxmemory), limit, key)) = sizes(cx) else {
             return;
         };
         if maxmemory >= limit {
             out.report(
-                cx.value_location("redis.maxmemory"),
+                cx.value_location(key),
                 format!(
-                    "`redis.maxmemory` ({}) is not below the memory limit ({}): Redis is OOM-killed before it evicts",
+                    "`maxmemory` ({}) is not below the memory limit ({}): Redis is OOM-killed before it evicts",
                     human(maxmemory),
                     human(limit)
                 ),
             )
             .hint(format!(
-                "set `redis.maxmemory` to at most {} (80% of the limit)",
+                "set `maxmemory` to at most {} (80% of the limit)",
                 redis_size(limit * 0.8)
             ));
         }

@@ -52,11 +52,11 @@ rule! {
 
 impl Rule for MaxmemoryHeadroomTooSmall {
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
-        let Some((maxmemory, limit)) = sizes(cx) else {
+        let Some((maxmemory, limit, key)) = sizes(cx) else {
             return;
         };
         let suggestion = format!(
-            "set `redis.maxmemory` to at most {} (80% of the limit)",
+            "set `maxmemory` to at most {} (80% of the limit)",
             redis_size(limit * MAX_SHARE)
         );
         match maxmemory {
@@ -69,7 +69,7 @@ impl Rule for MaxmemoryHeadroomTooSmall {
                 out.report(
                     cx.value_location(key),
                     format!(
-                        "`redis.maxmemory` is not set: Redis grows until the {} limit kills it",
+                        "`maxmemory` is not set: Redis grows until the {} limit kills it",
                         human(limit)
                     ),
                 )
@@ -78,9 +78,9 @@ impl Rule for MaxmemoryHeadroomTooSmall {
             // At or above the limit is `maxmemory-exceeds-limit`'s finding.
             Some(maxmemory) if maxmemory > limit * MAX_SHARE && maxmemory < limit => {
                 out.report(
-                    cx.value_location("redis.maxmemory"),
+                    cx.value_location(key),
                     format!(
-                        "`redis.maxmemory` ({}) leaves {} of the {} limit for replication buffers and the fork of a save",
+                        "`maxmemory` ({}) leaves {} of the {} limit for replication buffers and the fork of a save",
                         human(maxmemory),
                         human(limit - maxmemory),
                         human(limit)

@@ -71,7 +71,10 @@ impl Rule for PdbBreaksQuorum {
                     .int("sentinel.quorum")
                     .and_then(|q| i32::try_from(q).ok())
                     .unwrap_or(majority);
-                if left < quorum {
+                if quorum > pods {
+                    // `sentinel-quorum-exceeds-count` reports it: one cause, one finding.
+                    None
+                } else if left < quorum {
                     Some((
                         format!(
                             "lets {disruptions} of {pods} sentinels be evicted at once, leaving {left}: below the quorum of {quorum}, the master cannot be marked down"
