@@ -469,11 +469,11 @@ fn prometheus_rules(object: &serde_json::Value, problems: &mut Vec<Problem>) {
                     kind: ProblemKind::InvalidExpr,
                     path: format!("{path}.expr"),
                     message: format!(
-                        "`{name}`: {}{}",
-                        first_line(&message),
+                        "`{name}`: not valid PromQL{}: {}",
                         error_column(expr, &message)
-                            .map(|c| format!(" (at column {c} of the expression)"))
-                            .unwrap_or_default()
+                            .map(|c| format!(" at column {c}"))
+                            .unwrap_or_default(),
+                        first_line(&message)
                     ),
                 });
             }

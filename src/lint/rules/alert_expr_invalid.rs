@@ -43,7 +43,7 @@ impl Rule for AlertExprInvalid {
                 if problem.kind == ProblemKind::InvalidExpr {
                     out.report(
                         cx.object_location(object, Some(&problem.path)),
-                        format!("{} is not valid PromQL", problem.message),
+                        problem.message.clone(),
                     );
                 }
             }

@@ -1,6 +1,6 @@
 //! The `capabilities-not-dropped` rule.
 
-use crate::lint::context::Context;
+use crate::lint::context::{Component, Context};
 use crate::lint::registry::{Rule, Sink, rule};
 
 rule! {
@@ -76,7 +76,7 @@ impl Rule for CapabilitiesNotDropped {
                 continue;
             };
             let field = format!("{path}.securityContext");
-            let location = if added.is_empty() || !workload.component.is_redis_or_sentinel() {
+            let location = if added.is_empty() || workload.component == Component::Other {
                 cx.object_location(object, Some(&field))
             } else {
                 cx.traced_location(
@@ -85,11 +85,13 @@ impl Rule for CapabilitiesNotDropped {
                     Some(&field),
                 )
             };
-            out.report(
-                location,
-                format!("container `{}` {problem}", container.name),
-            )
-            .hint(hint);
+            // Traced to the value, the finding is the value's, whichever containers use it.
+            let message = if location.object.is_some() {
+                format!("container `{}` {problem}", container.name)
+            } else {
+                format!("the containers' security context {problem}")
+            };
+            out.report(location, message).hint(hint);
         }
     }
 }

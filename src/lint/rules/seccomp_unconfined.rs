@@ -1,6 +1,6 @@
 //! The `seccomp-unconfined` rule.
 
-use crate::lint::context::Context;
+use crate::lint::context::{Component, Context};
 use crate::lint::registry::{Rule, Sink, rule};
 
 rule! {
@@ -49,7 +49,7 @@ impl Rule for SeccompUnconfined {
                 .as_ref()
                 .and_then(|s| s.seccomp_profile.as_ref())
                 .map(|p| p.type_.as_str());
-            let own_key = workload.component.is_redis_or_sentinel();
+            let own_key = workload.component != Component::Other;
             if pod == Some("Unconfined") {
                 let field = "spec.template.spec.securityContext.seccompProfile";
                 let location = if own_key {
@@ -91,11 +91,14 @@ impl Rule for SeccompUnconfined {
                 } else {
                     cx.object_location(object, Some(&field))
                 };
-                out.report(
-                    location,
-                    format!("container `{}` {problem}", container.name),
-                )
-                .hint("set `seccompProfile: {type: RuntimeDefault}`");
+                // Traced to the value, the finding is the value's, whichever containers use it.
+                let message = if location.object.is_some() {
+                    format!("container `{}` {problem}", container.name)
+                } else {
+                    format!("the containers' security context {problem}")
+                };
+                out.report(location, message)
+                    .hint("set `seccompProfile: {type: RuntimeDefault}`");
             }
         }
     }
