@@ -2,6 +2,7 @@
 
 use crate::lint::context::Context;
 use crate::lint::registry::{Rule, Sink, rule};
+use crate::values::{FileLayer, Origin};
 
 rule! {
     /// ## What it does
@@ -46,17 +47,39 @@ impl Rule for MetricsWithoutExporter {
         if cx.bool("exporter.enabled") != Some(false) {
             return;
         }
-        for key in [
+        let enabled: Vec<&str> = [
             "metrics.serviceMonitor.enabled",
             "metrics.prometheusRule.enabled",
-        ] {
-            if cx.bool(key) == Some(true) {
-                out.report(
-                    cx.value_location(key),
-                    format!("`{key}` is true but `exporter.enabled` is false: nothing is rendered, nothing is monitored"),
-                )
-                .hint("set `exporter.enabled: true`");
-            }
-        }
+        ]
+        .into_iter()
+        .filter(|key| cx.bool(key) == Some(true))
+        .collect();
+        let Some(first) = enabled.first() else {
+            return;
+        };
+        // One cause, one finding: the exporter's switch when the user turned it off (a file or
+        // a flag over the chart's default), else the first metrics key.
+        let by_user = cx.value("exporter.enabled").is_some_and(|n| {
+            !matches!(
+                n.origin,
+                Origin::File {
+                    layer: FileLayer::Chart,
+                    ..
+                } | Origin::Computed
+            )
+        });
+        let key = if by_user { "exporter.enabled" } else { first };
+        out.report(
+            cx.value_location(key),
+            format!(
+                "{} but `exporter.enabled` is false: nothing is rendered, nothing is monitored",
+                enabled
+                    .iter()
+                    .map(|k| format!("`{k}` is true"))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            ),
+        )
+        .hint("set `exporter.enabled: true`");
     }
 }

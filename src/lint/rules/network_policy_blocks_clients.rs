@@ -90,11 +90,23 @@ impl Rule for NetworkPolicyBlocksClients {
             } else {
                 "Redis"
             };
-            out.report(
-                cx.object_location(first, Some("spec.ingress")),
-                format!("lets only the release's own pods reach the {what} port {}: no client can connect", port.1),
-            )
-            .hint("allow the clients' namespaces or pods (`networkPolicy.allowSameNamespace`, `networkPolicy.clientNamespaces`)");
+            // With the chart, the cause is `networkPolicy.allowSameNamespace: false` without
+            // client namespaces: one value, one finding for Redis and Sentinel.
+            let location = cx.traced_location(
+                "networkPolicy.allowSameNamespace",
+                first,
+                Some("spec.ingress"),
+            );
+            let message = if location.object.is_some() {
+                format!(
+                    "lets only the release's own pods reach the {what} port {}: no client can connect",
+                    port.1
+                )
+            } else {
+                "the NetworkPolicies let only the release's own pods reach Redis and Sentinel: no client can connect".to_owned()
+            };
+            out.report(location, message)
+                .hint("allow the clients' namespaces or pods (`networkPolicy.allowSameNamespace`, `networkPolicy.clientNamespaces`)");
         }
     }
 }
