@@ -272,3 +272,32 @@ impl Rule for NetworkPolicyBlocksPeer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn peer(json: serde_json::Value) -> NetworkPolicyPeer {
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn peers_across_namespaces() {
+        let labels = BTreeMap::from([("app".to_owned(), "redis".to_owned())]);
+        let by_pods = peer(serde_json::json!({"podSelector": {"matchLabels": {"app": "redis"}}}));
+        // A pod selector alone matches the policy's own namespace only.
+        assert!(peer_matches(&by_pods, "default", "default", &labels));
+        assert!(!peer_matches(&by_pods, "monitoring", "default", &labels));
+        let named = peer(serde_json::json!({
+            "podSelector": {"matchLabels": {"app": "redis"}},
+            "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "default"}}
+        }));
+        assert!(peer_matches(&named, "monitoring", "default", &labels));
+        assert!(!peer_matches(&named, "monitoring", "other", &labels));
+        // Namespace labels other than the name cannot be known offline: a match.
+        let team = peer(serde_json::json!({"namespaceSelector": {"matchLabels": {"team": "x"}}}));
+        assert!(peer_matches(&team, "monitoring", "default", &labels));
+        let block = peer(serde_json::json!({"ipBlock": {"cidr": "10.0.0.0/8"}}));
+        assert!(peer_matches(&block, "monitoring", "default", &labels));
+    }
+}
