@@ -4,6 +4,7 @@ mod chart;
 mod common;
 mod diff;
 mod e2e;
+mod first_run;
 mod lint;
 mod package;
 mod render;
