@@ -60,7 +60,9 @@ pub fn run(args: &RenderArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
             }
         }
     }
-    // Like Helm's NOTES.txt, but on standard error so that the manifests stay pipeable.
+    // Like Helm's NOTES.txt, but on standard error so that the manifests stay pipeable; after
+    // them on a terminal.
+    out.flush()?;
     let mut err = std::io::stderr().lock();
     for note in notes {
         let _ = writeln!(err, "note: {note}");

@@ -3,6 +3,7 @@
 mod chart;
 mod common;
 mod diff;
+mod dist;
 mod e2e;
 mod first_run;
 mod lint;
