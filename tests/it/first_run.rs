@@ -81,7 +81,10 @@ fn help_has_one_form_for_every_command() {
         let long = t.run(&[command, "--help"]);
         let short = t.run(&[command, "-h"]);
         assert_eq!(long.code, 0, "{command}");
-        assert_eq!(long.stdout, short.stdout, "{command} --help is in the long form");
+        assert_eq!(
+            long.stdout, short.stdout,
+            "{command} --help is in the long form"
+        );
     }
 }
 
