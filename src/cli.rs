@@ -38,6 +38,15 @@ pub enum Command {
     Package(PackageArgs),
     /// Print a shell completion script (`source <(redis-ha completion bash)`)
     Completion(CompletionArgs),
+    /// Print a man page (`redis-ha man render | man -l -`)
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command to document (render, lint, ...); the whole tool when omitted
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 #[derive(Debug, Args)]

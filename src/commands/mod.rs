@@ -4,6 +4,7 @@
 pub mod completion;
 pub mod diff;
 pub mod lint;
+pub mod man;
 pub mod package;
 pub mod render;
 pub mod schema;
@@ -31,5 +32,6 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<Outcome> {
         Command::Diff(args) => diff::run(&args, out),
         Command::Package(args) => package::run(&args, out),
         Command::Completion(args) => completion::run(&args, out),
+        Command::Man(args) => man::run(&args, out),
     }
 }

@@ -77,6 +77,7 @@ fn help_has_one_form_for_every_command() {
         "diff",
         "package",
         "completion",
+        "man",
     ] {
         let long = t.run(&[command, "--help"]);
         let short = t.run(&[command, "-h"]);
@@ -108,4 +109,27 @@ fn package_names_each_left_out_secret_with_its_namespace() {
     note: left out `Secret/redis-ha-redis-auth` in the release namespace: create it before installing, or pass `--include-secrets` (see the chart's README.md)
     note: left out `Secret/redis-ha-redis-auth` in namespace `monitoring`: create it before installing, or pass `--include-secrets` (see the chart's README.md)
     ");
+}
+
+#[test]
+fn man_pages() {
+    let t = CliTest::new();
+    let root = t.run(&["man"]);
+    assert_eq!(root.code, 0, "{}", root.stderr);
+    assert!(
+        root.stdout.starts_with(".ie \\n(.g .ds Aq"),
+        "roff: {}",
+        &root.stdout[..40]
+    );
+    assert!(root.stdout.contains("redis\\-ha"));
+    let render = t.run(&["man", "render"]);
+    assert_eq!(render.code, 0, "{}", render.stderr);
+    assert!(render.stdout.contains("output\\-dir"));
+    let unknown = t.run(&["man", "deploy"]);
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown.stderr.contains("hint: the commands are"),
+        "{}",
+        unknown.stderr
+    );
 }
