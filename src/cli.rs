@@ -36,6 +36,24 @@ pub enum Command {
     Diff(DiffArgs),
     /// Write a Helm chart archive of the rendered manifests
     Package(PackageArgs),
+    /// Print a shell completion script (`source <(redis-ha completion bash)`)
+    Completion(CompletionArgs),
+    /// Print a man page (`redis-ha man render | man -l -`)
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command to document (render, lint, ...); the whole tool when omitted
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Where values come from, in Helm's order of precedence (lowest first).
@@ -140,14 +158,23 @@ pub enum ManifestFormat {
 pub struct RenderArgs {
     #[command(flatten)]
     pub release: ReleaseArgs,
+    /// The chart, as in `helm template NAME CHART` (same as `--chart`)
+    #[arg(value_name = "CHART", conflicts_with = "chart")]
+    pub chart_arg: Option<PathBuf>,
     #[command(flatten)]
     pub values: ValueArgs,
     /// Only print manifests from templates matching this glob (`templates/redis-*.yaml`)
     #[arg(short = 's', long = "show-only", value_name = "GLOB")]
     pub show_only: Vec<String>,
-    /// Write DIR/<chart>/templates/<file> instead of printing (all or nothing)
+    /// Write DIR/<chart>/templates/<file> instead of printing; DIR/<chart> is replaced whole
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
+    /// Let `--output-dir` replace a DIR/<chart> that `render` did not write
+    #[arg(long, requires = "output_dir")]
+    pub overwrite: bool,
+    /// Do not check the values against the chart's values.schema.json
+    #[arg(long)]
+    pub skip_schema_validation: bool,
     /// Output format
     #[arg(short = 'o', long, value_enum, default_value_t = ManifestFormat::Yaml)]
     pub output: ManifestFormat,
@@ -224,9 +251,7 @@ pub enum ColorChoice {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
-    /// Exit 1 when anything changes (default)
     Change,
-    /// Exit 1 only when a hazard is found
     Hazard,
 }
 
@@ -267,7 +292,7 @@ pub struct DiffArgs {
     /// When to color text output
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// What makes the exit code 1
+    /// What makes the exit code 1: any change, or only a hazard
     #[arg(long, value_enum, default_value_t = FailOn::Change)]
     pub fail_on: FailOn,
     /// List the hazards and exit

@@ -1,8 +1,9 @@
 //! Checking the merged values against the chart's `values.schema.json` (draft-07 or 2020-12).
 //!
 //! Every violation is reported, not only the first, each pointing at the layer that set the
-//! offending value (see [`crate::values::Origin`]). This module leaves loading the schema file
-//! to [`crate::chart`].
+//! offending value (see [`crate::values::Origin`]): each unknown key on its own with the key
+//! that was probably meant, each format checked by a pattern named in words, and never the
+//! value of a secret. This module leaves loading the schema file to [`crate::chart`].
 
 use std::fmt;
 
@@ -27,6 +28,8 @@ pub enum SchemaError {
 /// A compiled values schema.
 pub struct Schema {
     validator: jsonschema::Validator,
+    /// The schema itself, to find the keys a misspelt one was meant to be.
+    json: serde_json::Value,
 }
 
 /// One broken rule, with where the offending value was set.
@@ -34,8 +37,35 @@ pub struct Schema {
 pub struct Violation {
     /// Dotted path of the value (`sentinel.quorum`, `tolerations[0].key`).
     pub path: String,
+    /// What is wrong; never the value of a secret.
     pub message: String,
+    /// How to fix it, when the schema says (the key that was meant, the format expected).
+    pub hint: Option<String>,
     pub origin: Origin,
+    /// The value is a secret: neither the message nor the location shows it.
+    pub secret: bool,
+}
+
+impl Violation {
+    /// Where the value was set; a `--set` fragment of a secret keeps its key only.
+    pub fn location(&self) -> String {
+        match &self.origin {
+            Origin::Flag { flag, fragment } => {
+                let (key, value) = fragment.split_once('=').unwrap_or((fragment, ""));
+                // A `--set-json auth={...}` fragment may carry a password beside the error.
+                let lower = value.to_ascii_lowercase();
+                let carries = ["password", "passwd", "token", "secret"]
+                    .iter()
+                    .any(|w| lower.contains(w));
+                if self.secret || is_secret_path(key) || carries {
+                    format!("{flag} {key}=<redacted>")
+                } else {
+                    format!("{flag} {fragment}")
+                }
+            }
+            origin => origin.location(),
+        }
+    }
 }
 
 impl fmt::Display for Violation {
@@ -45,7 +75,11 @@ impl fmt::Display for Violation {
         } else {
             &self.path
         };
-        write!(f, "{}: {path}: {}", self.origin.location(), self.message)
+        write!(f, "{}: {path}: {}", self.location(), self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
     }
 }
 
@@ -63,30 +97,41 @@ impl Schema {
             path: path.to_owned(),
             message: e.to_string(),
         })?;
-        Ok(Schema { validator })
+        Ok(Schema { validator, json })
     }
 
-    /// Every violation of the schema by `values`, sorted by path.
+    /// Every violation of the schema by `values`, sorted by where it was set.
     pub fn validate(&self, values: &Node) -> Vec<Violation> {
         let instance = values.to_json();
-        let mut out: Vec<Violation> = self
-            .validator
-            .iter_errors(&instance)
-            .map(|error| {
-                let mut pointer = error.instance_path().as_str().to_owned();
-                // An unexpected key is best shown where that key was written.
-                if let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind()
-                    && let [key] = unexpected.as_slice()
-                {
-                    pointer = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+        let mut out: Vec<Violation> = Vec::new();
+        for error in self.validator.iter_errors(&instance) {
+            let pointer = error.instance_path().as_str().to_owned();
+            // Each unexpected key on its own, where that key was written.
+            if let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() {
+                let known = self.known_keys(error.schema_path().as_str());
+                for key in unexpected {
+                    let at = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+                    out.push(Violation {
+                        path: dotted(&at),
+                        message: format!("unknown key `{key}`"),
+                        hint: did_you_mean(key, &known),
+                        origin: origin_at(values, &at),
+                        secret: false,
+                    });
                 }
-                Violation {
-                    path: dotted(&pointer),
-                    message: error.to_string(),
-                    origin: origin_at(values, &pointer),
-                }
-            })
-            .collect();
+                continue;
+            }
+            let path = dotted(&pointer);
+            let secret = is_secret_path(&path) || holds_secret(error.instance());
+            let (message, hint) = describe(&error, secret);
+            out.push(Violation {
+                path,
+                message,
+                hint,
+                origin: origin_at(values, &pointer),
+                secret,
+            });
+        }
         // In the order a reader meets them: by file and line, then by path.
         out.sort_by(|a, b| {
             let position = |v: &Violation| {
@@ -101,6 +146,142 @@ impl Schema {
         });
         out.dedup();
         out
+    }
+
+    /// The keys the schema object holding the `additionalProperties` at `keyword` allows.
+    fn known_keys(&self, keyword: &str) -> Vec<String> {
+        let parent = keyword.rsplit_once('/').map_or("", |(p, _)| p);
+        self.json
+            .pointer(parent)
+            .and_then(|s| s.get("properties"))
+            .and_then(serde_json::Value::as_object)
+            .map(|props| props.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+}
+
+/// The known key closest to a misspelt one, if any is close enough to be what was meant.
+fn did_you_mean(key: &str, known: &[String]) -> Option<String> {
+    let lower = key.to_ascii_lowercase();
+    known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(&lower, &k.to_ascii_lowercase()), k))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, k)| format!("did you mean `{k}`?"))
+        .or_else(|| {
+            (!known.is_empty()).then(|| {
+                let list: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
+                format!("the keys here are {}", list.join(", "))
+            })
+        })
+}
+
+/// Formats the chart's schema checks with a regular expression, in words.
+const FORMATS: &[(&str, &str, &str)] = &[
+    (
+        r"^[+-]?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE][+-]?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$",
+        "a Kubernetes quantity",
+        "a number with an optional unit: `512Mi`, `2Gi`, `500m`, `1`",
+    ),
+    (
+        "^([0-9]+(ms|s|m|h|d|w|y))+$",
+        "a duration",
+        "numbers with units `ms`, `s`, `m`, `h`, `d`, `w`, `y`: `30s`, `1h30m`",
+    ),
+    (
+        "^(|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$",
+        "a DNS-1123 label",
+        "lowercase letters, digits and `-`, starting and ending with a letter or digit (or empty)",
+    ),
+    (
+        r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+        "a DNS-1123 subdomain",
+        "lowercase labels separated by `.`: `cluster.local`",
+    ),
+    (
+        "^(|sha256:[a-f0-9]{64})$",
+        "an image digest",
+        "`sha256:` and 64 lowercase hex digits, or empty",
+    ),
+    (
+        "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",
+        "an image tag",
+        "at most 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-`",
+    ),
+    (
+        "^(|[0-9]+([kKmMgG][bB]?)?)$",
+        "a Redis memory size",
+        "a number with an optional unit `kb`, `mb`, `gb`: `100mb`",
+    ),
+    (
+        "^(|[0-9]+ [0-9]+( [0-9]+ [0-9]+)*)$",
+        "a Redis `save` schedule",
+        "pairs of seconds and changes: `3600 1 300 100`, or empty",
+    ),
+];
+
+/// The message and hint for one violation; a secret's value is shown as `the value`.
+fn describe(error: &jsonschema::ValidationError<'_>, secret: bool) -> (String, Option<String>) {
+    let shown = |e: &jsonschema::ValidationError<'_>| {
+        if secret {
+            e.masked_with("the value").to_string()
+        } else {
+            e.to_string()
+        }
+    };
+    if let ValidationErrorKind::Pattern { pattern } = error.kind()
+        && let Some((_, what, hint)) = FORMATS.iter().find(|(p, _, _)| p == pattern)
+    {
+        let value = if secret {
+            "the value".to_owned()
+        } else {
+            error.instance().to_string()
+        };
+        return (format!("{value} is not {what}"), Some((*hint).to_owned()));
+    }
+    (shown(error), None)
+}
+
+/// Stand-in for the shared secrets policy (`src/secrets.rs`, in progress): swap this for it
+/// at merge. A path is secret when its last key names a password, token or secret (as
+/// `package::redact` decides), or a key under `auth` or `tls`; keys naming a reference to a
+/// secret (`existingSecret`, `secretName`, `...File`) are not.
+pub fn is_secret_path(path: &str) -> bool {
+    let leaf = path
+        .rsplit('.')
+        .next()
+        .unwrap_or(path)
+        .split('[')
+        .next()
+        .unwrap_or_default();
+    let k: String = leaf
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let under = |section: &str| {
+        path.starts_with(&format!("{section}.")) || path.contains(&format!(".{section}."))
+    };
+    let secret = ["password", "passwd", "token", "secret"]
+        .iter()
+        .any(|w| k.contains(w))
+        || (k.contains("key") && (under("auth") || under("tls")));
+    let reference = k.starts_with("existing")
+        || ["name", "ref", "file", "path"]
+            .iter()
+            .any(|s| k.ends_with(s));
+    secret && !reference
+}
+
+/// Whether a value shown in a message would carry a secret below it.
+fn holds_secret(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Object(map) => map
+            .iter()
+            .any(|(k, v)| is_secret_path(k) && !v.is_null() || holds_secret(v)),
+        serde_json::Value::Array(items) => items.iter().any(holds_secret),
+        _ => false,
     }
 }
 
@@ -170,10 +351,81 @@ mod tests {
             [
                 "v.yaml:1:7: name: 1 is not of type \"string\"",
                 "v.yaml:3:11: sentinel.quorum: 5 is greater than the maximum of 3",
-                "v.yaml:4:7: typo: Additional properties are not allowed ('typo' was unexpected)",
+                "v.yaml:4:7: typo: unknown key `typo`\n  hint: the keys here are `sentinel`, `name`",
             ]
         );
         assert!(check("sentinel: {quorum: 3}").is_empty());
+    }
+
+    #[test]
+    fn every_unknown_key_has_its_own_line_and_a_suggestion() {
+        assert_eq!(
+            check("sentinal:\n  quorum: 1\nnmae: x\n"),
+            [
+                "v.yaml:1:1: sentinal: unknown key `sentinal`\n  hint: did you mean `sentinel`?",
+                "v.yaml:3:7: nmae: unknown key `nmae`\n  hint: did you mean `name`?",
+            ]
+        );
+    }
+
+    #[test]
+    fn formats_are_named_and_secrets_never_shown() {
+        let schema = r#"{"type": "object", "properties": {
+            "memory": {"type": "string", "pattern": "^([0-9]+(ms|s|m|h|d|w|y))+$"},
+            "auth": {"type": "object", "properties": {"password": {"type": "string", "minLength": 16}}}}}"#;
+        let schema = Schema::compile(schema, "s.json").unwrap();
+        let map = parse_values(
+            "memory: soon\nauth:\n  password: hunter2\n",
+            "v.yaml",
+            FileLayer::User,
+        )
+        .unwrap();
+        let shown: Vec<String> = schema
+            .validate(&Node::new(Value::Map(map), Origin::Computed))
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(shown.len(), 2, "{shown:?}");
+        assert!(shown[0].starts_with("v.yaml:1:9: memory: \"soon\" is not a duration\n  hint: "));
+        assert!(
+            shown[1].starts_with("v.yaml:3:13: auth.password: "),
+            "{}",
+            shown[1]
+        );
+        assert!(!shown[1].contains("hunter2"), "{}", shown[1]);
+        let flag = Violation {
+            path: "auth.password".to_owned(),
+            message: String::new(),
+            hint: None,
+            origin: Origin::Flag {
+                flag: "--set",
+                fragment: "auth.password=12345678".into(),
+            },
+            secret: true,
+        };
+        assert_eq!(flag.location(), "--set auth.password=<redacted>");
+    }
+
+    #[test]
+    fn secret_paths() {
+        for path in [
+            "auth.password",
+            "tls.key",
+            "api.token",
+            "x.clientSecret",
+            "auth.privateKey",
+        ] {
+            assert!(is_secret_path(path), "{path}");
+        }
+        for path in [
+            "auth.existingSecret",
+            "auth.existingSecretPasswordKey",
+            "tls.secretName",
+            "sentinel.quorum",
+            "keys",
+        ] {
+            assert!(!is_secret_path(path), "{path}");
+        }
     }
 
     #[test]

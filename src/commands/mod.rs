@@ -1,8 +1,10 @@
 //! One file per command; each turns its clap arguments into the domain's settings, runs the
 //! pipeline and prints. Errors are `anyhow` with context; the exit code is decided here.
 
+pub mod completion;
 pub mod diff;
 pub mod lint;
+pub mod man;
 pub mod package;
 pub mod render;
 pub mod schema;
@@ -29,5 +31,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<Outcome> {
         Command::Lint(args) => lint::run(&args, out),
         Command::Diff(args) => diff::run(&args, out),
         Command::Package(args) => package::run(&args, out),
+        Command::Completion(args) => completion::run(&args, out),
+        Command::Man(args) => man::run(&args, out),
     }
 }

@@ -1,8 +1,9 @@
-//! `redis-ha render`: the manifests `helm template` would print.
+//! `redis-ha render`: the manifests `helm template` would print, or the same files written to
+//! `--output-dir`, and on standard error what to create before applying them.
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use anyhow::Context as _;
 
@@ -14,33 +15,194 @@ use crate::release;
 pub fn run(args: &RenderArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     let RenderArgs {
         release: release_args,
+        chart_arg,
         values,
         show_only,
         output_dir,
+        overwrite,
+        skip_schema_validation,
         output,
     } = args;
-    let chart = release::load_chart(values.chart.as_deref())?;
-    let (_, mut manifests) =
-        release::render_checked(&chart, &values.sources(), &release_args.options())?;
+    let chart_path = chart_arg.as_deref().or(values.chart.as_deref());
+    let chart = release::load_chart(chart_path)?;
+    let options = release_args.options();
+    let mut manifests = if *skip_schema_validation {
+        let merged = release::merged_values(&chart, &values.sources())?;
+        release::render(&chart, &merged, &options)?
+    } else {
+        release::render_checked(&chart, &values.sources(), &options)?.1
+    };
+    let notes = next_steps(&manifests, &options.namespace);
     if !show_only.is_empty() {
         manifests = select(manifests, show_only, &chart.metadata.name)?;
     }
     let name = &chart.metadata.name;
     if let Some(dir) = output_dir {
-        for path in write_output_dir(dir, name, &manifests)? {
+        let written = write_output_dir(
+            &OutputDir {
+                dir,
+                chart: name,
+                source: chart_path,
+                overwrite: *overwrite,
+            },
+            &manifests,
+        )?;
+        for path in written {
             writeln!(out, "wrote {}", path.display())?;
         }
-        return Ok(Outcome::Clean);
-    }
-    match output {
-        ManifestFormat::Yaml => out.write_all(to_helm_text(name, &manifests).as_bytes())?,
-        ManifestFormat::Json => {
-            let objects: Vec<_> = manifests.iter().map(|m| &m.object).collect();
-            serde_json::to_writer_pretty(&mut *out, &objects)?;
-            writeln!(out)?;
+    } else {
+        match output {
+            ManifestFormat::Yaml => out.write_all(to_helm_text(name, &manifests).as_bytes())?,
+            ManifestFormat::Json => {
+                let objects: Vec<_> = manifests.iter().map(|m| &m.object).collect();
+                serde_json::to_writer_pretty(&mut *out, &objects)?;
+                writeln!(out)?;
+            }
         }
     }
+    // Like Helm's NOTES.txt, but on standard error so that the manifests stay pipeable; after
+    // them on a terminal.
+    out.flush()?;
+    let mut err = std::io::stderr().lock();
+    for note in notes {
+        let _ = writeln!(err, "note: {note}");
+    }
     Ok(Outcome::Clean)
+}
+
+/// What a user must do before the manifests can run, and where clients connect: every Secret
+/// the pods read that the render does not contain, every Service that is not headless.
+fn next_steps(manifests: &[Manifest], release_namespace: &str) -> Vec<String> {
+    let rendered: Vec<(String, String)> = manifests
+        .iter()
+        .filter(|m| m.kind() == "Secret")
+        .map(|m| {
+            (
+                m.namespace().unwrap_or(release_namespace).to_owned(),
+                m.name().to_owned(),
+            )
+        })
+        .collect();
+    let mut missing: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    let mut services = Vec::new();
+    for m in manifests {
+        let namespace = m.namespace().unwrap_or(release_namespace).to_owned();
+        if m.kind() == "Service" {
+            let headless =
+                m.object.pointer("/spec/clusterIP").and_then(|v| v.as_str()) == Some("None");
+            if !headless {
+                let ports: Vec<String> = m
+                    .object
+                    .pointer("/spec/ports")
+                    .and_then(|p| p.as_array())
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|p| {
+                        let port = p.get("port")?;
+                        Some(match p.get("name").and_then(|n| n.as_str()) {
+                            Some(name) => format!("{port} ({name})"),
+                            None => port.to_string(),
+                        })
+                    })
+                    .collect();
+                services.push(format!(
+                    "Service `{}.{namespace}` serves port {}",
+                    m.name(),
+                    ports.join(", ")
+                ));
+            }
+        }
+        let mut refs = Vec::new();
+        secret_refs(&m.object, &mut refs);
+        for (name, key) in refs {
+            if rendered
+                .iter()
+                .any(|(ns, n)| *ns == namespace && *n == name)
+            {
+                continue;
+            }
+            let keys = missing.entry((namespace.clone(), name)).or_default();
+            if let Some(key) = key
+                && !keys.contains(&key)
+            {
+                keys.push(key);
+            }
+        }
+    }
+    let mut notes: Vec<String> = missing
+        .into_iter()
+        .map(|((namespace, name), keys)| {
+            let keys = if keys.is_empty() {
+                String::new()
+            } else {
+                let list: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+                format!(" with key {}", list.join(", "))
+            };
+            format!("before applying, create the Secret `{name}`{keys} in namespace `{namespace}`")
+        })
+        .collect();
+    notes.extend(services);
+    notes
+}
+
+/// The Secrets an object's pods read: volumes, projected volumes, `secretKeyRef`, `secretRef`.
+fn secret_refs(value: &serde_json::Value, out: &mut Vec<(String, Option<String>)>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, child) in map {
+                let name = |field: &str| {
+                    child
+                        .get(field)
+                        .and_then(|v| v.as_str())
+                        .map(ToOwned::to_owned)
+                };
+                // An optional Secret need not exist.
+                if child.get("optional").and_then(serde_json::Value::as_bool) == Some(true) {
+                    continue;
+                }
+                match key.as_str() {
+                    "secret" => {
+                        if let Some(secret) = name("secretName").or_else(|| name("name")) {
+                            let items: Vec<String> = child
+                                .get("items")
+                                .and_then(|i| i.as_array())
+                                .into_iter()
+                                .flatten()
+                                .filter_map(|i| {
+                                    i.get("key").and_then(|k| k.as_str()).map(ToOwned::to_owned)
+                                })
+                                .collect();
+                            if items.is_empty() {
+                                out.push((secret, None));
+                            } else {
+                                out.extend(
+                                    items.into_iter().map(|item| (secret.clone(), Some(item))),
+                                );
+                            }
+                        }
+                    }
+                    "secretKeyRef" => {
+                        if let Some(secret) = name("name") {
+                            out.push((secret, name("key")));
+                        }
+                    }
+                    "secretRef" => {
+                        if let Some(secret) = name("name") {
+                            out.push((secret, None));
+                        }
+                    }
+                    _ => {}
+                }
+                secret_refs(child, out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                secret_refs(item, out);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Keeps the manifests whose template matches one of the globs; a glob matching nothing is an
@@ -77,42 +239,186 @@ fn select(
         .collect())
 }
 
-/// Writes `DIR/<chart>/templates/<file>`: everything is staged first, then moved into place,
-/// so a failure leaves nothing half-written.
+/// Where `--output-dir` writes, and what it must not touch.
+struct OutputDir<'a> {
+    dir: &'a Path,
+    chart: &'a str,
+    /// The chart being rendered (a directory or a `.tgz`); `None` for the bundled chart.
+    source: Option<&'a Path>,
+    overwrite: bool,
+}
+
+/// Writes `DIR/<chart>/templates/<file>` and nothing else: the whole `<chart>` directory is
+/// staged beside the target, then swapped in by two renames, so the result holds exactly this
+/// render's files (a disabled component's old files go) and a failure leaves the old one.
 fn write_output_dir(
-    dir: &Path,
-    chart: &str,
+    target: &OutputDir<'_>,
     manifests: &[Manifest],
 ) -> anyhow::Result<Vec<PathBuf>> {
+    let OutputDir {
+        dir,
+        chart,
+        source,
+        overwrite,
+    } = *target;
+    if !is_plain_name(Path::new(chart)) {
+        anyhow::bail!(
+            "chart name `{chart}` is not a plain file name, so `--output-dir` cannot hold it\n  hint: name the chart in Chart.yaml with letters, digits and `-`"
+        );
+    }
     let mut files: BTreeMap<&str, Vec<Manifest>> = BTreeMap::new();
     for m in manifests {
+        if !is_plain_relative(Path::new(&m.template)) {
+            anyhow::bail!(
+                "template path `{}` leaves the chart's templates directory, so `--output-dir` will not write it",
+                m.template
+            );
+        }
         files.entry(&m.template).or_default().push(m.clone());
     }
+    let real_dir = resolved(dir)?;
+    if let Some(source) = source {
+        let real_source = source
+            .canonicalize()
+            .with_context(|| format!("cannot read `{}`", source.display()))?;
+        // Never write into the chart, never replace a directory holding it.
+        let inside = real_dir.starts_with(&real_source);
+        let holds = if real_source.is_dir() {
+            real_source.starts_with(&real_dir)
+        } else {
+            real_source.starts_with(real_dir.join(chart))
+        };
+        if inside || holds {
+            anyhow::bail!(
+                "`--output-dir {}` overlaps the chart being rendered (`{}`)\n  hint: write the manifests outside the chart, for example `--output-dir rendered`",
+                dir.display(),
+                source.display()
+            );
+        }
+    }
+    let created = !dir.exists();
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    let result = swap_in(dir, chart, overwrite, &files);
+    if result.is_err() && created {
+        let _ = std::fs::remove_dir(dir);
+    }
+    result
+}
+
+fn swap_in(
+    dir: &Path,
+    chart: &str,
+    overwrite: bool,
+    files: &BTreeMap<&str, Vec<Manifest>>,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let final_dir = dir.join(chart);
+    match std::fs::symlink_metadata(&final_dir) {
+        Ok(meta) if meta.is_dir() => {
+            if !overwrite && !written_by_render(&final_dir, chart) {
+                anyhow::bail!(
+                    "`{}` holds files that `redis-ha render` did not write\n  hint: choose another `--output-dir`, or pass `--overwrite` to replace that directory",
+                    final_dir.display()
+                );
+            }
+        }
+        Ok(_) => anyhow::bail!(
+            "`{}` exists and is not a directory\n  hint: choose another `--output-dir`",
+            final_dir.display()
+        ),
+        Err(_) => {}
+    }
     let staging = tempfile::Builder::new()
         .prefix(".redis-ha-render-")
         .tempdir_in(dir)
         .with_context(|| format!("cannot write to `{}`", dir.display()))?;
-    let mut staged = Vec::new();
-    for (template, list) in &files {
-        let rel = Path::new(chart).join("templates").join(template);
-        let path = staging.path().join(&rel);
+    let staged_chart = staging.path().join(chart);
+    let mut written = Vec::new();
+    for (template, list) in files {
+        let path = staged_chart.join("templates").join(template);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create `{}`", parent.display()))?;
         }
         std::fs::write(&path, to_helm_text(chart, list))
             .with_context(|| format!("cannot write `{}`", path.display()))?;
-        staged.push(rel);
+        written.push(final_dir.join("templates").join(template));
     }
-    let mut written = Vec::new();
-    for rel in staged {
-        let target = dir.join(&rel);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)?;
+    std::fs::create_dir_all(&staged_chart)?;
+    let old = staging.path().join(".old");
+    let had_old = final_dir.exists();
+    if had_old {
+        std::fs::rename(&final_dir, &old)
+            .with_context(|| format!("cannot replace `{}`", final_dir.display()))?;
+    }
+    if let Err(e) = std::fs::rename(&staged_chart, &final_dir) {
+        if had_old {
+            let _ = std::fs::rename(&old, &final_dir);
         }
-        std::fs::rename(staging.path().join(&rel), &target)
-            .with_context(|| format!("cannot write `{}`", target.display()))?;
-        written.push(target);
+        return Err(e).with_context(|| format!("cannot write `{}`", final_dir.display()));
     }
+    // `staging` (with the old directory) is removed when it drops.
     Ok(written)
+}
+
+/// A directory `render --output-dir` wrote: only files under `templates/`, each starting as
+/// `helm template` output of this chart starts.
+fn written_by_render(dir: &Path, chart: &str) -> bool {
+    let header = format!("---\n# Source: {chart}/templates/");
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&current) else {
+            return false;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+                return false;
+            };
+            if meta.is_dir() {
+                stack.push(path);
+            } else if !meta.is_file() || !path.starts_with(dir.join("templates")) {
+                return false;
+            } else {
+                let mut start = vec![0; header.len()];
+                let ok = std::fs::File::open(&path)
+                    .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut start))
+                    .is_ok();
+                if !ok || start != header.as_bytes() {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
+/// The path with symbolic links resolved, for a path that may not exist yet: its nearest
+/// existing ancestor resolved, the rest appended.
+fn resolved(path: &Path) -> anyhow::Result<PathBuf> {
+    let absolute = std::path::absolute(path)
+        .with_context(|| format!("cannot resolve `{}`", path.display()))?;
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        let (Some(parent), Some(name)) = (existing.parent(), existing.file_name()) else {
+            break;
+        };
+        rest.push(name.to_owned());
+        existing = parent;
+    }
+    let mut out = existing
+        .canonicalize()
+        .with_context(|| format!("cannot read `{}`", existing.display()))?;
+    out.extend(rest.iter().rev());
+    Ok(out)
+}
+
+fn is_plain_name(path: &Path) -> bool {
+    let mut components = path.components();
+    matches!(components.next(), Some(Component::Normal(_))) && components.next().is_none()
+}
+
+fn is_plain_relative(path: &Path) -> bool {
+    path.components().next().is_some()
+        && path.components().all(|c| matches!(c, Component::Normal(_)))
 }

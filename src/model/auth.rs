@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub struct Auth {
-    /// Require a password (`requirepass`, `masterauth`, `sentinel auth-pass`). Needs `auth.password` or `auth.existingSecret`.
+    /// Require a password (`requirepass`, `masterauth`, `sentinel auth-pass`). With neither `auth.password` nor `auth.existingSecret`, the pods read the key `auth.existingSecretPasswordKey` of the Secret `<release>-auth`, which you create before installing.
     pub enabled: bool,
     /// The password, stored in the Secret `<release>-redis-auth`. Fine for development; use `auth.existingSecret` elsewhere so the password is not in a values file.
     pub password: String,

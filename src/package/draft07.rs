@@ -75,6 +75,65 @@ pub fn to_draft07(text: &str) -> Result<String, Draft07Error> {
     Ok(out)
 }
 
+/// The property whose absence Helm reports when install-time values differ from the packaged
+/// ones. Helm prints only the schema's own words, so the message is a property name.
+pub const FIXED_VALUES_MESSAGE: &str =
+    "values are fixed at package time: run `redis-ha package` again with the values you want";
+
+/// The packaged schema: the chart's (draft-07 text, if any) and, beside it, a rule that accepts
+/// exactly `values`. The packaged templates read no values, so an install-time `--set`, `-f`,
+/// Argo CD parameter or Flux `spec.values` could only be ignored; this makes Helm refuse it
+/// instead (`helm install`, `helm upgrade`, `helm template` and `helm lint` all check it).
+pub fn fix_values(chart_schema: Option<&str>, values: &Value) -> Result<String, Draft07Error> {
+    let mut schema = match chart_schema {
+        Some(text) => serde_json::from_str(text).map_err(|e| Draft07Error::Json(e.to_string()))?,
+        None => serde_json::json!({"$schema": DRAFT_07}),
+    };
+    if schema == Value::Bool(true) {
+        schema = serde_json::json!({"$schema": DRAFT_07});
+    }
+    let fixed = serde_json::json!({
+        "anyOf": [exactly(values), {"required": [FIXED_VALUES_MESSAGE]}]
+    });
+    if let Value::Object(map) = &mut schema {
+        match map
+            .entry("allOf")
+            .or_insert_with(|| Value::Array(Vec::new()))
+        {
+            Value::Array(list) => list.push(fixed),
+            other => *other = Value::Array(vec![other.clone(), fixed]),
+        }
+    }
+    let mut out =
+        serde_json::to_string_pretty(&schema).map_err(|e| Draft07Error::Json(e.to_string()))?;
+    out.push('\n');
+    Ok(out)
+}
+
+/// A schema that accepts `value` and nothing else, object by object so that Helm names the
+/// path of each difference (`at '/sentinel/replicas': value must be 3`).
+fn exactly(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let properties: Map<String, Value> =
+                map.iter().map(|(k, v)| (k.clone(), exactly(v))).collect();
+            // A null may be dropped by Helm's coalescing, so only other values are required.
+            let required: Vec<Value> = map
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, _)| Value::String(k.clone()))
+                .collect();
+            serde_json::json!({
+                "type": "object",
+                "properties": properties,
+                "required": required,
+                "additionalProperties": false,
+            })
+        }
+        other => serde_json::json!({"const": other}),
+    }
+}
+
 fn escape_pointer(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
@@ -262,5 +321,35 @@ mod tests {
             })
         );
         assert!(matches!(to_draft07("{"), Err(Draft07Error::Json(_))));
+    }
+
+    #[test]
+    fn fixed_values_accept_the_packaged_values_and_nothing_else() {
+        let values = serde_json::json!({"a": 1, "b": {"c": "x", "n": null}, "l": [1]});
+        let chart = r#"{"$schema": "http://json-schema.org/draft-07/schema#", "allOf": [{"type": "object"}]}"#;
+        for schema in [Some(chart), None] {
+            let text = fix_values(schema, &values).unwrap();
+            let json: Value = serde_json::from_str(&text).unwrap();
+            let validator = jsonschema::validator_for(&json).unwrap();
+            assert!(validator.is_valid(&values), "{text}");
+            let mut without_null = values.clone();
+            without_null["b"].as_object_mut().unwrap().remove("n");
+            assert!(validator.is_valid(&without_null));
+            for changed in [
+                serde_json::json!({"a": 2, "b": {"c": "x", "n": null}, "l": [1]}),
+                serde_json::json!({"a": 1, "b": {"c": "x", "d": 1}, "l": [1]}),
+                serde_json::json!({"a": 1, "b": {"c": "x"}, "l": [1], "anything": 1}),
+                serde_json::json!({"a": 1, "b": {"c": "x"}, "l": [1, 2]}),
+                serde_json::json!({"b": {"c": "x"}, "l": [1]}),
+            ] {
+                assert!(!validator.is_valid(&changed), "{changed}");
+            }
+        }
+        let text = fix_values(Some(chart), &values).unwrap();
+        assert!(
+            text.contains(r#""type": "object""#),
+            "the chart's own rules stay"
+        );
+        assert!(text.contains(FIXED_VALUES_MESSAGE));
     }
 }

@@ -87,7 +87,7 @@ pub struct Package {
     pub version: String,
     /// In archive order: `Chart.yaml` first, then by path.
     pub files: Vec<PackageFile>,
-    /// Secrets left out of the templates (`Kind/name`).
+    /// Secrets left out of the templates (`Kind/name in namespace ...`).
     pub left_out: Vec<String>,
 }
 
@@ -118,6 +118,17 @@ pub struct Request<'a> {
     pub app_version: Option<&'a str>,
     /// Keep rendered Secrets in the templates.
     pub include_secrets: bool,
+}
+
+/// `Secret/name`, with its namespace when the values put it outside the release's (the
+/// exporter's copy with `exporter.namespace`), so that each note says where to create it.
+fn secret_place(m: &Manifest, release_namespace: &str) -> String {
+    match m.namespace() {
+        Some(ns) if ns != release_namespace => {
+            format!("`{}` in namespace `{ns}`", m.display_name())
+        }
+        _ => format!("`{}` in the release namespace", m.display_name()),
+    }
 }
 
 fn is_secret(m: &Manifest) -> bool {
@@ -181,7 +192,7 @@ pub fn build(req: &Request<'_>) -> Result<Package, PackageError> {
         if req.include_secrets {
             kept_secrets.push(m.display_name());
         } else {
-            left_out.push((m.display_name(), keys));
+            left_out.push((secret_place(m, &options.namespace), keys));
         }
     }
     let keep = |list: &[Manifest]| -> Vec<Manifest> {
@@ -196,7 +207,7 @@ pub fn build(req: &Request<'_>) -> Result<Package, PackageError> {
             .map_err(|e| namespace_hint(e, req.values, &options.namespace))?;
 
     let (mut values, secrets) = redact::redact(req.values);
-    let schema = match &req.chart.schema {
+    let chart_schema = match &req.chart.schema {
         Some(text) => {
             let converted = draft07::to_draft07(text)?;
             fit_schema(&converted, &mut values, &secrets)?;
@@ -204,6 +215,7 @@ pub fn build(req: &Request<'_>) -> Result<Package, PackageError> {
         }
         None => None,
     };
+    let schema = draft07::fix_values(chart_schema.as_deref(), &values.to_json())?;
     let values_yaml = format!("{VALUES_HEADER}{}", show::yaml(&values));
 
     let readme = readme::readme(&readme::ReadmeInput {
@@ -238,12 +250,10 @@ pub fn build(req: &Request<'_>) -> Result<Package, PackageError> {
             content: values_yaml.into_bytes(),
         },
     ];
-    if let Some(schema) = schema {
-        files.push(PackageFile {
-            path: "values.schema.json".to_owned(),
-            content: schema.into_bytes(),
-        });
-    }
+    files.push(PackageFile {
+        path: "values.schema.json".to_owned(),
+        content: schema.into_bytes(),
+    });
     for t in &template_files {
         files.push(PackageFile {
             path: format!("templates/{}", t.name),

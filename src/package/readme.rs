@@ -280,7 +280,8 @@ pub fn readme(input: &ReadmeInput<'_>) -> String {
     let _ = writeln!(
         w,
         "`values.yaml` holds the values the manifests were rendered with, secret values replaced\n\
-         by `{REDACTED}`; `values.schema.json` is the chart's schema (JSON Schema draft-07).\n"
+         by `{REDACTED}`; `values.schema.json` is the chart's schema (JSON Schema draft-07) with one\n\
+         more rule: the values must be exactly these.\n"
     );
     let _ = writeln!(w, "## At install\n");
     let _ = writeln!(
@@ -312,22 +313,24 @@ pub fn readme(input: &ReadmeInput<'_>) -> String {
     );
     let _ = writeln!(
         w,
-        "- **Values.** The templates read no values: `--set` and `-f` at install are checked\n  \
-         against the schema and change nothing else. To change the deployment, change the values\n  \
-         and package again."
+        "- **Values.** The templates read no values, so Helm refuses any install-time value that\n  \
+         differs from `values.yaml` (`--set`, `-f`, Argo CD parameters, Flux `spec.values`): the\n  \
+         error names the path and says `{}`. To change the deployment, change the values and\n  \
+         package again.",
+        super::draft07::FIXED_VALUES_MESSAGE
     );
     if !input.left_out.is_empty() {
         let _ = writeln!(
             w,
             "- **Secrets.** The render's Secrets are not in this chart, so that no password is\n  \
-             published with it. Create them in the release namespace before installing (or use\n  \
+             published with it. Create each in the namespace named here before installing (or use\n  \
              `auth.existingSecret`); package with `--include-secrets` to keep them:"
         );
         for (name, keys) in input.left_out {
             let keys: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
             let _ = writeln!(
                 w,
-                "  - `{name}`, keys {}",
+                "  - {name}, keys {}",
                 if keys.is_empty() {
                     "none".to_owned()
                 } else {

@@ -159,16 +159,29 @@ fn architectures_render_their_workloads() {
     }
 }
 
+/// Issue 15: with neither a password nor an existing Secret the chart renders no Secret (it never
+/// invents a password), the pods read `<release>-auth`, and the render says to create it.
 #[test]
-fn auth_without_a_password_names_both_keys() {
+fn auth_without_a_password_reads_a_secret_the_user_creates() {
     let run = CliTest::new().run(&[
         "render",
+        "cache",
+        "-n",
+        "data",
         "--set",
         "auth.enabled=true,auth.password=null,auth.existingSecret=null",
     ]);
-    assert_eq!(run.code, 2, "{}", run.snapshot());
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert!(!run.stdout.contains("kind: Secret"), "{}", run.stdout);
     assert!(
-        run.stderr.contains("auth.password") && run.stderr.contains("auth.existingSecret"),
+        run.stdout.contains("secretName: cache-auth"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains(
+            "create the Secret `cache-auth` with key `redis-password` in namespace `data`"
+        ),
         "{}",
         run.stderr
     );

@@ -3,7 +3,9 @@
 mod chart;
 mod common;
 mod diff;
+mod dist;
 mod e2e;
+mod first_run;
 mod lint;
 mod package;
 mod render;

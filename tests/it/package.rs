@@ -346,12 +346,12 @@ fn no_password_in_any_packaged_file() {
         "{readme}"
     );
     assert!(
-        readme.contains("`Secret/redis-ha-auth`, keys `password`"),
+        readme.contains("`Secret/redis-ha-auth` in the release namespace, keys `password`"),
         "{readme}"
     );
     insta::assert_snapshot!(run.stdout, @r"
     wrote out/pkg-1.2.3.tgz
-    note: left out Secret/redis-ha-auth: create it before installing, or pass `--include-secrets` (see the chart's README.md)
+    note: left out `Secret/redis-ha-auth` in the release namespace: create it before installing, or pass `--include-secrets` (see the chart's README.md)
     ");
 }
 
@@ -577,7 +577,7 @@ fn unpacked_is_the_archive_unpacked() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         run.stdout,
-        "wrote out/pkg\nnote: left out Secret/redis-ha-auth: create it before installing, or pass `--include-secrets` (see the chart's README.md)\n"
+        "wrote out/pkg\nnote: left out `Secret/redis-ha-auth` in the release namespace: create it before installing, or pass `--include-secrets` (see the chart's README.md)\n"
     );
     let from_archive: Vec<_> = entries(&t.dir().join("out/pkg-1.2.3.tgz"))
         .into_iter()

@@ -286,3 +286,81 @@ fn missing_chart() {
     assert_eq!(run.code, 2);
     insta::assert_snapshot!(run.stderr);
 }
+
+/// Issue 15: a component disabled since the last render loses its files, so a rendered-manifests
+/// GitOps repository stops deploying it; nothing is left beside the chart's directory.
+#[test]
+fn output_dir_holds_exactly_the_last_render() {
+    let t = with_chart();
+    let first = render(
+        &t,
+        &["--output-dir", "out", "--set", "features.monitoring=true"],
+    );
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(t.dir().join("out/basic/templates/zz-custom.yaml").exists());
+    let second = render(&t, &["--output-dir", "out"]);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert!(!t.dir().join("out/basic/templates/zz-custom.yaml").exists());
+    assert!(t.dir().join("out/basic/templates/service.yaml").exists());
+    let names: Vec<_> = std::fs::read_dir(t.dir().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names, ["basic"]);
+}
+
+#[test]
+fn output_dir_replaces_only_what_render_wrote() {
+    let t = with_chart();
+    t.write("out/basic/notes.txt", "mine\n");
+    let refused = render(&t, &["--output-dir", "out"]);
+    assert_eq!(refused.code, 2, "{}", refused.snapshot());
+    assert!(refused.stderr.contains("--overwrite"), "{}", refused.stderr);
+    assert!(t.dir().join("out/basic/notes.txt").exists());
+    assert!(!t.dir().join("out/basic/templates").exists());
+    let forced = render(&t, &["--output-dir", "out", "--overwrite"]);
+    assert_eq!(forced.code, 0, "{}", forced.stderr);
+    assert!(!t.dir().join("out/basic/notes.txt").exists());
+    assert!(t.dir().join("out/basic/templates/service.yaml").exists());
+}
+
+#[test]
+fn output_dir_never_overlaps_the_chart() {
+    let t = with_chart();
+    let before = std::fs::read_dir(t.dir().join("chart")).unwrap().count();
+    for dir in ["chart", "chart/templates", "chart/new/deeper", "."] {
+        let run = render(&t, &["--output-dir", dir]);
+        assert_eq!(run.code, 2, "{dir}: {}", run.snapshot());
+        assert!(
+            run.stderr.contains("overlaps the chart"),
+            "{dir}: {}",
+            run.stderr
+        );
+    }
+    assert_eq!(
+        std::fs::read_dir(t.dir().join("chart")).unwrap().count(),
+        before
+    );
+    assert!(!t.dir().join("chart/new").exists());
+}
+
+#[test]
+fn chart_as_second_argument_as_in_helm_template() {
+    let t = with_chart();
+    let positional = t.run(&["render", "rel", "chart"]);
+    assert_eq!(positional.code, 0, "{}", positional.stderr);
+    assert_eq!(positional.stdout, render(&t, &["rel"]).stdout);
+    let both = t.run(&["render", "rel", "chart", "--chart", "chart"]);
+    assert_eq!(both.code, 2);
+}
+
+#[test]
+fn skip_schema_validation() {
+    let t = with_chart();
+    assert_eq!(render(&t, &["--set", "sentinel.quorum=9"]).code, 2);
+    let skipped = render(
+        &t,
+        &["--set", "sentinel.quorum=9", "--skip-schema-validation"],
+    );
+    assert_eq!(skipped.code, 0, "{}", skipped.stderr);
+}

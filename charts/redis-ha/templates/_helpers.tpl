@@ -9,7 +9,11 @@
 {% set redis_replicas = 1 if standalone else Values.replicas %}
 {% set auth = Values.auth.enabled %}
 {% set sentinel_auth = Values.auth.enabled and Values.auth.sentinel %}
-{% set chart_secret = Values.auth.enabled and not Values.auth.existingSecret %}
+{#- With neither a password nor an existing Secret, the pods read the Secret `<fullname>-auth`,
+    which the user creates before installing (the render says so): the chart never invents a
+    password, and a bare render still works. -#}
+{% set chart_secret = Values.auth.enabled and Values.auth.password and not Values.auth.existingSecret %}
+{% set user_secret = Values.auth.enabled and not chart_secret %}
 {% set exporter_deployment = Values.exporter.enabled and Values.exporter.mode == "deployment" %}
 {% set exporter_sidecar = Values.exporter.enabled and Values.exporter.mode == "sidecar" %}
 {% set exporter_namespace = Values.exporter.namespace or Release.Namespace %}
@@ -29,15 +33,12 @@
 {% set redis_headless = name("redis-headless") %}
 {% set sentinel_statefulset = name("sentinel") %}
 {% set sentinel_headless = name("sentinel-headless") %}
-{% set auth_secret = Values.auth.existingSecret or name("redis-auth") %}
-{% set auth_secret_key = Values.auth.existingSecretPasswordKey if Values.auth.existingSecret else "redis-password" %}
+{% set auth_secret = Values.auth.existingSecret or (name("redis-auth") if chart_secret else name("auth")) %}
+{% set auth_secret_key = Values.auth.existingSecretPasswordKey if user_secret else "redis-password" %}
 {% set service_account = Values.serviceAccount.name or (fullname if Values.serviceAccount.create else "default") %}
 
 {#- Refuse values that would render a deployment that cannot work. -#}
 {% macro checks() %}
-{% if Values.auth.enabled and not Values.auth.password and not Values.auth.existingSecret %}
-{{ fail("auth.enabled is true but neither auth.password nor auth.existingSecret is set: set one of them, or set auth.enabled=false") }}
-{% endif %}
 {% if Values.tls.enabled and not Values.tls.existingSecret %}
 {{ fail("tls.enabled is true but tls.existingSecret is empty: name the Secret holding the certificate, key and CA") }}
 {% endif %}

@@ -12,23 +12,22 @@ rule! {
     ///
     /// ## Why is this bad?
     /// Nothing can be deployed from a chart that does not render. The chart also fails on
-    /// purpose when values contradict each other (`auth.enabled` with neither `auth.password`
-    /// nor `auth.existingSecret`): the message says which values to set. The manifest checks
-    /// do not run when rendering fails.
+    /// purpose when values contradict each other (`tls.enabled` without `tls.existingSecret`):
+    /// the message says which values to set. The manifest checks do not run when rendering
+    /// fails.
     ///
     /// ## Example
     /// ```yaml
-    /// auth:
+    /// tls:
     ///   enabled: true
-    ///   password: ""
-    ///   existingSecret: ""   # the chart cannot render a password from nothing
+    ///   existingSecret: ""   # the chart cannot make a certificate from nothing
     /// ```
     ///
     /// Use instead:
     /// ```yaml
-    /// auth:
+    /// tls:
     ///   enabled: true
-    ///   existingSecret: redis-auth
+    ///   existingSecret: redis-tls
     /// ```
     pub struct TemplateRenderFailed {
         id: "template-render-failed",

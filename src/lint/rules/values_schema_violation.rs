@@ -52,10 +52,13 @@ impl Rule for ValuesSchemaViolation {
             } else {
                 &violation.path
             };
-            out.report(
+            let finding = out.report(
                 cx.origin_location(&violation.path, &violation.origin),
                 format!("`{key}`: {message}"),
             );
+            if let Some(hint) = &violation.hint {
+                finding.hint(hint.clone());
+            }
         }
     }
 }
