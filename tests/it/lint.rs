@@ -335,7 +335,7 @@ fn clean_exits_0_and_warnings_fail_only_when_strict() {
     let clean = t.run(&["lint", "--chart", &chart]);
     assert_eq!(
         (clean.code, clean.stdout.as_str()),
-        (0, "no problems found (42 rules)\n")
+        (0, "no problems found (44 rules)\n")
     );
     let warning = ["lint", "--chart", &chart, "--set", "redis.maxmemory=240mb"];
     assert_eq!(t.run(&warning).code, 0);
