@@ -215,18 +215,28 @@ position_base() {
   printf '%s\n' "${pb_base:-0}"
 }
 
-# Records the position of the running server (its INFO replication reply in $1).
+# Records the position of the running server (its INFO replication reply in $1). A replica
+# that a cold start pointed at the elected pod takes that pod's base (in $POSITION_FILE.base)
+# once its link is up, i.e. once it holds that pod's data: not before, or its older data would
+# look as new as the elected pod's.
 record_position() {
   rp_info=$1
   rp_offset=$(info_field "$rp_info" master_repl_offset)
   [ -n "$(position_of "$rp_info")" ] || return 0
-  printf '%s %s\n' "$(position_base)" "$rp_offset" >"$POSITION_FILE.tmp" 2>/dev/null &&
-    mv "$POSITION_FILE.tmp" "$POSITION_FILE" 2>/dev/null
+  rp_base=$(position_base)
+  if [ -s "$POSITION_FILE.base" ] && [ "$(info_field "$rp_info" role)" = slave ]; then
+    rp_base=$(sed -n '1s/^\([0-9][0-9]*\)$/\1/p' "$POSITION_FILE.base" 2>/dev/null)
+    rp_base=${rp_base:-0}
+  fi
+  printf '%s %s\n' "$rp_base" "$rp_offset" >"$POSITION_FILE.tmp" 2>/dev/null &&
+    mv "$POSITION_FILE.tmp" "$POSITION_FILE" 2>/dev/null &&
+    rm -f "$POSITION_FILE.base"
   return 0
 }
 
 # Starts a new offset count at position $1 (a cold start: the server starts at offset 0).
 reset_position() {
+  rm -f "$POSITION_FILE.base"
   printf '%s 0\n' "$1" >"$POSITION_FILE.tmp" && mv "$POSITION_FILE.tmp" "$POSITION_FILE"
 }
 

@@ -124,8 +124,8 @@ cold_start() {
       return 0
     else
       why="pod $best holds the newest data ($seen): waiting for it to start as master"
-      # Its data is where the new offset count begins, for this pod too.
-      [ "$best_pos" = none ] || [ "$own" = none ] || reset_position "$best_pos"
+      # Its data is where the new offset count begins, for this pod too once it has synced.
+      [ "$best_pos" = none ] || printf '%s\n' "$best_pos" >"$POSITION_FILE.base"
     fi
     if [ "$said" -le "$waited" ]; then
       log "cold start: $why"
