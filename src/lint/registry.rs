@@ -191,6 +191,8 @@ pub const RULES: &[&dyn Rule] = &[
     &rules::sentinel_quorum_exceeds_count::SentinelQuorumExceedsCount,
     &rules::redis_replicas_too_few::RedisReplicasTooFew,
     &rules::min_replicas_to_write_too_high::MinReplicasToWriteTooHigh,
+    &rules::min_replicas_to_write_disabled::MinReplicasToWriteDisabled,
+    &rules::min_replicas_max_lag_too_long::MinReplicasMaxLagTooLong,
     &rules::down_after_out_of_range::DownAfterOutOfRange,
     &rules::failover_timeout_out_of_range::FailoverTimeoutOutOfRange,
     &rules::maxmemory_exceeds_limit::MaxmemoryExceedsLimit,

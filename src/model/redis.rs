@@ -25,11 +25,11 @@ pub struct RedisConfig {
     /// `save`: RDB snapshot points as `<seconds> <changes>` pairs; empty disables snapshots.
     #[schemars(pattern(r"^(|[0-9]+ [0-9]+( [0-9]+ [0-9]+)*)$"))]
     pub save: String,
-    /// `min-replicas-to-write`: the master refuses writes unless this many replicas are connected with a lag of at most `minReplicasMaxLag` (0 disables). Limits the writes a partitioned master can accept.
+    /// `min-replicas-to-write`: the master refuses writes unless this many replicas are connected with a lag of at most `minReplicasMaxLag` (0 disables: a partitioned master then accepts writes for the whole partition, and loses them). Ignored by `architecture: standalone`, which has no replica.
     #[schemars(range(min = 0, max = 15))]
     pub min_replicas_to_write: u32,
-    /// `min-replicas-max-lag`, in seconds.
-    #[schemars(range(min = 1))]
+    /// `min-replicas-max-lag`, in seconds; 0 derives it from `sentinel.downAfterMilliseconds` (2 s less, at least 1), so a partitioned master stops accepting writes before the sentinels can promote a replica.
+    #[schemars(range(min = 0))]
     pub min_replicas_max_lag: u32,
     /// Commands disabled with `rename-command <CMD> ""` (for example `FLUSHALL`, `FLUSHDB`, `DEBUG`). Do not disable `CONFIG` with Sentinel: rename it in `redis.renameCommands` instead (Sentinel needs it for a failover).
     pub disable_commands: Vec<CommandName>,
@@ -49,8 +49,8 @@ impl Default for RedisConfig {
             appendonly: true,
             appendfsync: Appendfsync::Everysec,
             save: "3600 1 300 100 60 10000".to_owned(),
-            min_replicas_to_write: 0,
-            min_replicas_max_lag: 10,
+            min_replicas_to_write: 1,
+            min_replicas_max_lag: 0,
             disable_commands: Vec::new(),
             rename_commands: StringMap::new(),
             extra_config: String::new(),

@@ -1,13 +1,16 @@
-//! End-to-end proof of the staging render (issue 4): what `redis-ha render --env staging`
-//! produces — redis.conf, sentinel.conf, the start-up, probe and preStop scripts, the password
-//! from the Secret — runs on real `redis-server` and `redis-sentinel` processes, 3 Redis and
-//! 3 Sentinels on loopback addresses, and survives a crash of the master, restarts and a
-//! graceful stop without losing an acknowledged write or ever having two masters.
+//! End-to-end proof of the staging and production renders (issues 4 and 10): what
+//! `redis-ha render --env <preset>` produces — redis.conf, sentinel.conf, the start-up, probe
+//! and preStop scripts, the password from the Secret — runs on real `redis-server` and
+//! `redis-sentinel` processes, 3 Redis and 3 Sentinels on loopback addresses, and survives a
+//! crash of the master, restarts, a graceful stop, cold restarts of everything (pod 0 on an
+//! empty volume, pod 0 behind, every start order) and a partition of the master, without losing
+//! an acknowledged write or ever having two masters accepting writes.
 //!
 //! The scripts run as rendered, given what Kubernetes would give them (`pods` lays the pods
-//! out, `harness` runs them and cleans up). The scenarios run in order in one test: each starts
-//! from the state the previous one left, and they share /etc/hosts. Outside CI, without root
-//! or the servers, the test prints why and passes; in CI (`CI=true`) it fails instead.
+//! out, `harness` runs them, each in its own mount namespace, and cleans up). The scenarios run
+//! in order in one test per preset: each starts from the state the previous one left. The
+//! tests need root and the servers, so plain `cargo test` skips them; `.ci/e2e.sh` runs them
+//! (`cargo test --test it e2e -- --ignored`).
 
 mod client;
 mod harness;
@@ -20,7 +23,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle, sleep};
 use std::time::{Duration, Instant};
 
-use client::{Client, field, wait_for};
+use client::{BoundConnection, Client, field, wait_for};
 use harness::Cluster;
 use pods::Role;
 
@@ -28,41 +31,62 @@ const KEYS: usize = 1_000;
 /// How long a cluster may take to settle after a change: Sentinel refreshes what it knows of
 /// the replicas every 10 s.
 const SETTLE: Duration = Duration::from_secs(45);
+/// How long a cold restart may take to a healthy cluster: the election, then the sentinels
+/// discovering the replicas.
+const COLD_SETTLE: Duration = Duration::from_secs(120);
 
 #[test]
-fn staging_render_fails_over_without_losing_writes() {
+#[ignore = "needs root, redis-server, redis-sentinel and iptables; run by .ci/e2e.sh"]
+fn e2e_staging_never_loses_acknowledged_writes() {
+    run("staging", 5);
+}
+
+#[test]
+#[ignore = "needs root, redis-server, redis-sentinel and iptables; run by .ci/e2e.sh"]
+fn e2e_production_never_loses_acknowledged_writes() {
+    run("production", 6);
+}
+
+fn run(env: &'static str, subnet: u8) {
     if let Some(reason) = harness::missing_prerequisite() {
-        assert!(
-            !harness::in_ci(),
-            "the end-to-end test must run in CI, but {reason}"
-        );
-        eprintln!("e2e: skipped: {reason}");
-        return;
+        panic!("the end-to-end test cannot run: {reason}");
     }
     let started = Instant::now();
-    let mut cluster = Cluster::new();
+    let mut cluster = Cluster::new(env, subnet);
     let client = Client::new(&cluster.password);
     let mut proof = Proof::default();
 
-    let master = step("1 bootstrap", || bootstrap(&mut cluster, &client));
-    let master = step("2 failover", || {
+    let master = step(env, "1 bootstrap", || bootstrap(&mut cluster, &client));
+    let master = step(env, "2 failover", || {
         failover(&mut cluster, &client, &master, &mut proof)
     });
-    step("3 rejoin", || {
+    step(env, "3 rejoin", || {
         rejoin(&mut cluster, &client, &proof.killed, &master);
     });
-    step("4 cold start of ordinal 0", || {
+    step(env, "4 cold start of ordinal 0", || {
         cold_start(&mut cluster, &client, &master);
     });
-    step("5 sentinel restart", || {
+    step(env, "5 sentinel restart", || {
         sentinel_restart(&mut cluster, &client, &master);
     });
-    step("6 auth", || auth(&cluster));
-    let master = step("7 graceful stop", || {
+    step(env, "6 auth", || auth(&cluster));
+    let master = step(env, "7 graceful stop", || {
         graceful_stop(&mut cluster, &client, &master, &mut proof)
     });
-    let master = step("8 crash and immediate restart", || {
+    let master = step(env, "8 crash and immediate restart", || {
         crash_restart(&mut cluster, &client, &master, &mut proof)
+    });
+    let master = step(env, "9 cold restart, pod 0 on an empty volume", || {
+        cold_restart_empty_zero(&mut cluster, &client, &master, &mut proof)
+    });
+    let master = step(env, "10 cold restart, pod 0 behind", || {
+        cold_restart_zero_behind(&mut cluster, &client, &master, &mut proof)
+    });
+    let master = step(env, "11 cold restart in every start order", || {
+        cold_restart_orders(&mut cluster, &client, &master, &mut proof)
+    });
+    let master = step(env, "12 partition of the master", || {
+        partition(&mut cluster, &client, &master, &mut proof)
     });
 
     let version = client
@@ -70,13 +94,23 @@ fn staging_render_fails_over_without_losing_writes() {
         .ok()
         .and_then(|info| info.get("redis_version").cloned())
         .unwrap_or_default();
+    let colds: Vec<String> = proof
+        .cold
+        .iter()
+        .map(|(what, took)| format!("{what}: {:.1} s", took.as_secs_f64()))
+        .collect();
     eprintln!(
-        "e2e summary (staging render, Redis {version}, {:.0} s in all):\n  \
+        "e2e summary ({env} render, Redis {version}, {:.0} s in all):\n  \
          failover after kill -9 of the master: replica promoted in {:.2} s (limit {:.0} s: \
          down-after-milliseconds {} + 10 s)\n  \
          preStop hand-over: replica promoted {:.2} s after the hook started, before the master \
          exited; hook done in {:.2} s (grace period {} s)\n  \
-         acknowledged writes: {} before the kill, {} during the graceful stop; lost: {}",
+         cold restart to a healthy cluster: {}\n  \
+         partition of the master: replica promoted {:.2} s after the cut; the isolated master \
+         accepted its last write {:.2} s after the cut, {:.2} s before the promotion; writes it \
+         accepted after the promotion: {}, acknowledged (WAIT 1) after the cut: {}; healed in \
+         {:.1} s\n  \
+         acknowledged writes: {} before the kill, {} during the graceful stop, {} in all; lost: {}",
         started.elapsed().as_secs_f64(),
         proof.failover.as_secs_f64(),
         proof.failover_limit.as_secs_f64(),
@@ -84,13 +118,22 @@ fn staging_render_fails_over_without_losing_writes() {
         proof.handover.as_secs_f64(),
         proof.prestop.as_secs_f64(),
         proof.grace.as_secs(),
+        colds.join(", "),
+        proof.partition_promoted.as_secs_f64(),
+        proof.partition_last_write.as_secs_f64(),
+        proof.partition_promoted.as_secs_f64() - proof.partition_last_write.as_secs_f64(),
+        proof.partition_after_promotion,
+        proof.partition_acked,
+        proof.partition_healed.as_secs_f64(),
         proof.acked_before_kill,
         proof.acked_during_stop,
+        proof.acked.len(),
         proof.lost,
     );
     assert!(proof.failover <= proof.failover_limit);
     assert!(proof.prestop <= proof.grace);
     assert_eq!(proof.lost, 0, "acknowledged writes lost");
+    assert_eq!(proof.partition_after_promotion, 0);
 }
 
 /// What the scenarios measured, and what the later ones need from the earlier ones.
@@ -108,13 +151,25 @@ struct Proof {
     killed: String,
     /// Every acknowledged write: key and value.
     acked: Vec<(String, String)>,
+    /// Each cold restart, and how long it took to a healthy cluster.
+    cold: Vec<(String, Duration)>,
+    partition_promoted: Duration,
+    partition_last_write: Duration,
+    partition_after_promotion: usize,
+    partition_acked: usize,
+    partition_healed: Duration,
+    /// Keys written so far by `write_acked` (their names never repeat).
+    written: usize,
 }
 
-fn step<T>(name: &str, scenario: impl FnOnce() -> T) -> T {
+fn step<T>(env: &str, name: &str, scenario: impl FnOnce() -> T) -> T {
     let started = Instant::now();
-    eprintln!("e2e: {name} ...");
+    eprintln!("e2e {env}: {name} ...");
     let value = scenario();
-    eprintln!("e2e: {name}: ok ({:.1} s)", started.elapsed().as_secs_f64());
+    eprintln!(
+        "e2e {env}: {name}: ok ({:.1} s)",
+        started.elapsed().as_secs_f64()
+    );
     value
 }
 
@@ -460,6 +515,350 @@ fn crash_restart(c: &mut Cluster, client: &Client, master: &str, proof: &mut Pro
         lost.len(),
         lost[0]
     );
+    now
+}
+
+/// `n` keys written to the master, each acknowledged by a replica (`WAIT 1`).
+fn write_acked(c: &Cluster, client: &Client, master: &str, n: usize, proof: &mut Proof) {
+    let mut connection = client
+        .connect(c.pod(master).addr)
+        .expect("connect to the master");
+    for _ in 0..n {
+        let i = proof.written;
+        proof.written += 1;
+        let (key, value) = (format!("e2e:cold:{i}"), format!("value-{i}"));
+        let (set, replicas): (String, i64) = redis::pipe()
+            .cmd("SET")
+            .arg(&key)
+            .arg(&value)
+            .cmd("WAIT")
+            .arg(1)
+            .arg(2000)
+            .query(&mut connection)
+            .unwrap_or_else(|e| panic!("write {key}: {e}"));
+        assert!(
+            set == "OK" && replicas >= 1,
+            "{key} not acknowledged: {set}, WAIT {replicas}"
+        );
+        proof.acked.push((key, value));
+    }
+}
+
+/// Every pod stops at once: `TERM` (a node pool upgrade: Redis saves on the way out) or
+/// `KILL` (a power cut). The pods are recreated, so their emptyDirs are gone.
+fn stop_everything(c: &mut Cluster, signal: &str) {
+    let names: Vec<String> = c.pods.iter().map(|p| p.name.clone()).collect();
+    for name in &names {
+        if c.is_running(name) {
+            c.stop(name, signal, Duration::from_secs(30));
+        }
+    }
+    for name in &names {
+        c.wipe(name, false);
+    }
+}
+
+/// Starts the pods group after group, `gap` apart; waits for a healthy cluster whose master
+/// is not in `never`, holding every acknowledged write. Returns the master.
+fn cold_restart(
+    c: &mut Cluster,
+    client: &Client,
+    what: &str,
+    groups: &[Vec<String>],
+    gap: Duration,
+    never: &[&str],
+    proof: &mut Proof,
+) -> String {
+    let started = Instant::now();
+    for (i, group) in groups.iter().enumerate() {
+        if i > 0 {
+            sleep(gap);
+        }
+        for name in group {
+            c.start(name);
+        }
+    }
+    let master = wait_for(
+        &format!("a healthy cluster after {what}"),
+        COLD_SETTLE,
+        || healthy(c, client),
+    );
+    proof.cold.push((what.to_owned(), started.elapsed()));
+    assert!(
+        !never.contains(&master.as_str()),
+        "{what}: {master} became master"
+    );
+    let lost = lost_writes(client, c.pod(&master).addr, &proof.acked);
+    proof.lost += lost.len();
+    assert!(
+        lost.is_empty(),
+        "{what}: {} acknowledged writes lost, e.g. {}",
+        lost.len(),
+        lost[0]
+    );
+    master
+}
+
+fn names(c: &Cluster, role: Role) -> Vec<String> {
+    c.of(role).iter().map(|p| p.name.clone()).collect()
+}
+
+/// Makes another pod than `avoid` master (a failover the sentinels run), if `master` is it.
+fn master_other_than(c: &mut Cluster, client: &Client, master: &str, avoid: &str) -> String {
+    if master != avoid {
+        return master.to_owned();
+    }
+    let sentinel = c.of(Role::Sentinel)[0].addr;
+    let reply: String = client
+        .query(sentinel, &["SENTINEL", "FAILOVER", &c.master_name])
+        .expect("SENTINEL FAILOVER");
+    assert_eq!(reply, "OK");
+    // The old master says role:master until the sentinels reconfigure it.
+    let addr = c.pod(avoid).addr;
+    wait_for("the sentinels to demote pod 0", SETTLE, || {
+        let info = client.info(addr, "replication")?;
+        match info.get("role").map(String::as_str) {
+            Some("slave") => Ok(()),
+            role => Err(format!("pod 0 reports role {role:?}")),
+        }
+    });
+    wait_for("a failover away from pod 0", SETTLE, || {
+        let now = healthy(c, client)?;
+        if now == avoid {
+            Err(format!("{avoid} is still master"))
+        } else {
+            Ok(now)
+        }
+    })
+}
+
+/// 9. Issue 10, case 1: another pod is master, acknowledged writes are on it and a replica;
+///    every pod stops; pod 0 comes back on a new, empty volume, and first. It never becomes
+///    master: the cold start elects a pod with the data, and pod 0 syncs from it.
+fn cold_restart_empty_zero(
+    c: &mut Cluster,
+    client: &Client,
+    master: &str,
+    proof: &mut Proof,
+) -> String {
+    let redis = names(c, Role::Redis);
+    let master = master_other_than(c, client, master, &redis[0]);
+    write_acked(c, client, &master, 2 * KEYS, proof);
+    stop_everything(c, "TERM");
+    c.wipe(&redis[0], true);
+    let groups = vec![
+        vec![redis[0].clone()],
+        names(c, Role::Sentinel),
+        redis[1..].to_vec(),
+    ];
+    cold_restart(
+        c,
+        client,
+        "pod 0 on an empty volume, started first",
+        &groups,
+        Duration::from_secs(3),
+        &[&redis[0]],
+        proof,
+    )
+}
+
+/// 10. Issue 10, case 2: pod 0 is down (kill -9) while the master acknowledges writes; the
+///     kubelet's readiness probes record the others' positions; a power cut stops everything
+///     (kill -9); pod 0 starts first. It must not be master: it misses the writes.
+fn cold_restart_zero_behind(
+    c: &mut Cluster,
+    client: &Client,
+    master: &str,
+    proof: &mut Proof,
+) -> String {
+    let redis = names(c, Role::Redis);
+    let master = master_other_than(c, client, master, &redis[0]);
+    // A readiness probe of every pod first: pod 0's position is recorded as it was.
+    wait_for("a healthy cluster", SETTLE, || healthy(c, client));
+    c.stop(&redis[0], "KILL", Duration::from_secs(5));
+    write_acked(c, client, &master, 2 * KEYS, proof);
+    for pod in &redis[1..] {
+        assert!(c.probe(pod, "readiness"), "{pod}: readiness probe fails");
+    }
+    stop_everything(c, "KILL");
+    let mut sentinels_then_redis = vec![vec![redis[0].clone()], names(c, Role::Sentinel)];
+    sentinels_then_redis.extend(redis[1..].iter().rev().map(|r| vec![r.clone()]));
+    cold_restart(
+        c,
+        client,
+        "pod 0 behind, after a power cut",
+        &sentinels_then_redis,
+        Duration::from_secs(2),
+        &[&redis[0]],
+        proof,
+    )
+}
+
+/// 11. Cold restarts (every pod stopped with `TERM`) in each start order: all at once, the
+///     Redis pods before the sentinels, the sentinels first and the Redis pods in reverse, and
+///     the master (the newest data) last, 8 s after the others.
+fn cold_restart_orders(
+    c: &mut Cluster,
+    client: &Client,
+    master: &str,
+    proof: &mut Proof,
+) -> String {
+    let mut master = master.to_owned();
+    let all: Vec<String> = c.pods.iter().map(|p| p.name.clone()).collect();
+    let (redis, sentinels) = (names(c, Role::Redis), names(c, Role::Sentinel));
+    for order in [
+        "all at once",
+        "Redis first",
+        "sentinels first",
+        "master last",
+    ] {
+        write_acked(c, client, &master, KEYS / 2, proof);
+        let groups = match order {
+            "all at once" => vec![all.clone()],
+            "Redis first" => vec![redis.clone(), sentinels.clone()],
+            "sentinels first" => {
+                let mut groups = vec![sentinels.clone()];
+                groups.extend(redis.iter().rev().map(|r| vec![r.clone()]));
+                groups
+            }
+            _ => {
+                let others: Vec<String> = all.iter().filter(|p| **p != master).cloned().collect();
+                vec![others, vec![master.clone()]]
+            }
+        };
+        let gap = if order == "master last" { 8 } else { 2 };
+        stop_everything(c, "TERM");
+        master = cold_restart(
+            c,
+            client,
+            &format!("cold restart, {order}"),
+            &groups,
+            Duration::from_secs(gap),
+            &[],
+            proof,
+        );
+    }
+    master
+}
+
+/// 12. The master is cut off from every other pod (iptables on the loopback addresses), a
+///     client on its side writing to it all along. The sentinels promote a replica; from then
+///     on the isolated master accepts no write (`min-replicas-to-write`, with a lag derived
+///     from down-after); no write is acknowledged by a replica after the cut. Healed, the old
+///     master rejoins as a replica and no acknowledged write is lost.
+fn partition(c: &mut Cluster, client: &Client, master: &str, proof: &mut Proof) -> String {
+    let addr = c.pod(master).addr;
+    let others: Vec<(String, SocketAddr)> = c
+        .of(Role::Redis)
+        .into_iter()
+        .filter(|p| p.name != master)
+        .map(|p| (p.name.clone(), p.addr))
+        .collect();
+    let running = Arc::new(AtomicBool::new(true));
+    let accepted: Arc<Mutex<Vec<(Instant, String, bool)>>> = Arc::default();
+    // The client on the master's side of the cut: the one address the partition lets through.
+    let client_ip = std::net::Ipv4Addr::new(127, 0, 42, 99 + c.subnet);
+    let writer = {
+        let (password, running, accepted) = (c.password.clone(), running.clone(), accepted.clone());
+        thread::spawn(move || {
+            let mut n = 0;
+            while running.load(Ordering::Relaxed) {
+                let Ok(mut con) = BoundConnection::connect(client_ip, addr, &password) else {
+                    sleep(Duration::from_millis(20));
+                    continue;
+                };
+                while running.load(Ordering::Relaxed) {
+                    n += 1;
+                    let key = format!("e2e:partition:{n}");
+                    let Ok(set) = con.call(&["SET", &key, "1"]) else {
+                        break;
+                    };
+                    if set != "+OK" {
+                        sleep(Duration::from_millis(10));
+                        continue;
+                    }
+                    let at = Instant::now();
+                    let acked = con.call(&["WAIT", "1", "100"]).is_ok_and(|r| r != ":0");
+                    accepted.lock().unwrap().push((at, key, acked));
+                }
+            }
+        })
+    };
+    sleep(Duration::from_millis(500));
+    c.partition(master, client_ip);
+    // From here on the cut is complete: a replica's acknowledgement cannot reach the master.
+    let cut = Instant::now();
+    let promoted = wait_for(
+        "a replica promoted on the majority side",
+        c.down_after + Duration::from_secs(30),
+        || {
+            for (name, addr) in &others {
+                let info = client.info(*addr, "replication")?;
+                if info.get("role").is_some_and(|r| r == "master") {
+                    return Ok(name.clone());
+                }
+            }
+            Err("no replica is master yet".to_owned())
+        },
+    );
+    let promoted_at = Instant::now();
+    proof.partition_promoted = cut.elapsed();
+    sleep(Duration::from_secs(2));
+    running.store(false, Ordering::Relaxed);
+    writer.join().expect("the partition writer");
+    let accepted = std::mem::take(&mut *accepted.lock().unwrap());
+    let after_cut: Vec<&(Instant, String, bool)> =
+        accepted.iter().filter(|(t, _, _)| *t > cut).collect();
+    proof.partition_last_write = after_cut
+        .last()
+        .map_or(Duration::ZERO, |(t, _, _)| t.duration_since(cut));
+    proof.partition_after_promotion = accepted
+        .iter()
+        .filter(|(t, _, _)| *t >= promoted_at)
+        .count();
+    proof.partition_acked = after_cut.iter().filter(|(_, _, acked)| *acked).count();
+    // Acknowledged before the cut: they must survive it.
+    proof.acked.extend(
+        accepted
+            .iter()
+            .filter(|(t, _, acked)| *acked && *t <= cut)
+            .map(|(_, key, _)| (key.clone(), "1".to_owned())),
+    );
+    assert_eq!(
+        proof.partition_after_promotion, 0,
+        "the isolated master accepted writes after {promoted} was promoted"
+    );
+    assert_eq!(
+        proof.partition_acked, 0,
+        "a write was acknowledged by a replica after the cut"
+    );
+    let healed = Instant::now();
+    c.heal();
+    // Until the sentinels reconfigure it, the old master still says role:master; it must
+    // refuse every write meanwhile (no replica acknowledges its stream).
+    wait_for("the sentinels to demote the old master", SETTLE, || {
+        let info = client.info(addr, "replication")?;
+        if info.get("role").is_some_and(|r| r == "master") {
+            let set = client.query::<String>(addr, &["SET", "e2e:partition:after-heal", "1"]);
+            assert!(
+                set.is_err(),
+                "the old master accepted a write after the partition healed"
+            );
+            return Err("the old master still reports role:master".to_owned());
+        }
+        Ok(())
+    });
+    let now = wait_for("the old master to rejoin as a replica", SETTLE, || {
+        healthy(c, client)
+    });
+    proof.partition_healed = healed.elapsed();
+    assert_eq!(
+        now, promoted,
+        "the master changed after the partition healed"
+    );
+    let lost = lost_writes(client, c.pod(&now).addr, &proof.acked);
+    proof.lost += lost.len();
+    assert!(lost.is_empty(), "{} acknowledged writes lost", lost.len());
     now
 }
 

@@ -21,6 +21,11 @@
 : "${SENTINEL_BIND:=}"
 # Seconds one redis-cli call may take.
 : "${REDIS_CLI_TIMEOUT:=5}"
+# Cold start (no sentinel and no Redis pod knows a master): seconds to wait for every Redis
+# pod to report its data before deciding with the ones that did (see the chart README).
+: "${REDIS_HA_COLD_START_WAIT:={{ (Values.sentinel.failoverTimeout + 999) // 1000 }}}"
+# Seconds `redis-check-rdb` may take to read the replication offset of dump.rdb.
+: "${REDIS_HA_RDB_CHECK_TIMEOUT:=120}"
 
 ARCHITECTURE={{ Values.architecture }}
 REDIS_PORT={{ Values.redis.port }}
@@ -34,6 +39,7 @@ SENTINEL_SERVICE={{ h.name("sentinel") }}
 SENTINEL_REPLICAS={{ Values.sentinel.replicas if h.sentinel else 0 }}
 MASTER_NAME={{ Values.sentinel.masterName }}
 QUORUM={{ Values.sentinel.quorum }}
+MIN_REPLICAS_TO_WRITE={{ h.min_replicas_to_write }}
 FAILOVER_TIMEOUT_SECONDS={{ (Values.sentinel.failoverTimeout + 999) // 1000 }}
 AUTH_ENABLED={{ "yes" if h.auth else "no" }}
 SENTINEL_AUTH={{ "yes" if h.sentinel_auth else "no" }}
@@ -184,4 +190,101 @@ has_data() {
     [ -s "$hd_file" ] && return 0
   done
   return 1
+}
+
+# The position of this pod's data in the replication stream, kept on its volume by the
+# readiness probe and the preStop hook: "<base> <offset>". Redis forgets its offset when it
+# loads an append-only file, so a cold start begins a new offset count; <base> is where the
+# count began (the position of the data the cold start chose), and base + offset orders the
+# data sets of every pod across cold starts.
+POSITION_FILE=$REDIS_DATA_DIR/redis-ha-position
+
+# Prints base + master_repl_offset of an INFO replication reply when the offset means
+# something (a master, or a replica whose link to its master is up), else nothing.
+position_of() {
+  po_role=$(info_field "$1" role)
+  po_offset=$(info_field "$1" master_repl_offset)
+  case "$po_offset" in '' | *[!0-9]*) return 0 ;; esac
+  if [ "$po_role" = master ] || [ "$(info_field "$1" master_link_status)" = up ]; then
+    printf '%s\n' $(($(position_base) + po_offset))
+  fi
+}
+
+position_base() {
+  pb_base=$(sed -n '1s/^\([0-9][0-9]*\) [0-9][0-9]*$/\1/p' "$POSITION_FILE" 2>/dev/null)
+  printf '%s\n' "${pb_base:-0}"
+}
+
+# Records the position of the running server (its INFO replication reply in $1). A replica
+# that a cold start pointed at the elected pod takes that pod's base (in $POSITION_FILE.base)
+# once its link is up, i.e. once it holds that pod's data: not before, or its older data would
+# look as new as the elected pod's.
+record_position() {
+  rp_info=$1
+  rp_offset=$(info_field "$rp_info" master_repl_offset)
+  [ -n "$(position_of "$rp_info")" ] || return 0
+  rp_base=$(position_base)
+  if [ -s "$POSITION_FILE.base" ] && [ "$(info_field "$rp_info" role)" = slave ]; then
+    rp_base=$(sed -n '1s/^\([0-9][0-9]*\)$/\1/p' "$POSITION_FILE.base" 2>/dev/null)
+    rp_base=${rp_base:-0}
+  fi
+  printf '%s %s\n' "$rp_base" "$rp_offset" >"$POSITION_FILE.tmp" 2>/dev/null &&
+    mv "$POSITION_FILE.tmp" "$POSITION_FILE" 2>/dev/null &&
+    rm -f "$POSITION_FILE.base"
+  return 0
+}
+
+# Starts a new offset count at position $1 (a cold start: the server starts at offset 0).
+reset_position() {
+  rm -f "$POSITION_FILE.base"
+  printf '%s 0\n' "$1" >"$POSITION_FILE.tmp" && mv "$POSITION_FILE.tmp" "$POSITION_FILE"
+}
+
+# The position of the data on this pod's volume, before its server starts: the highest of the
+# recorded position and the `repl-offset` Redis writes into dump.rdb (exact after a clean
+# shutdown); "none" when the volume holds no data set.
+disk_position() {
+  has_data || {
+    printf 'none\n'
+    return 0
+  }
+  dp_best=0
+  dp_file=$(sed -n '1s/^\([0-9][0-9]*\) \([0-9][0-9]*\)$/\1 \2/p' "$POSITION_FILE" 2>/dev/null)
+  if [ -n "$dp_file" ]; then
+    dp_best=$((${dp_file% *} + ${dp_file#* }))
+  fi
+  if [ -s "$REDIS_DATA_DIR/dump.rdb" ] && command -v redis-check-rdb >/dev/null 2>&1; then
+    dp_rdb=$(timeout "$REDIS_HA_RDB_CHECK_TIMEOUT" redis-check-rdb "$REDIS_DATA_DIR/dump.rdb" 2>/dev/null |
+      sed -n "s/.*AUX FIELD repl-offset = '\([0-9]*\)'.*/\1/p" | sed -n 1p)
+    # The RDB's offset counts from this pod's current base, like the recorded one.
+    if [ -n "$dp_rdb" ] && [ $(($(position_base) + dp_rdb)) -gt "$dp_best" ]; then
+      dp_best=$(($(position_base) + dp_rdb))
+    fi
+  fi
+  printf '%s\n' "$dp_best"
+}
+
+# A cold-starting pod waits with a stand-in server on its address: a replica of a name that
+# never resolves, `redis-ha-hold.<position>.invalid`, holding no data. Its peers read the
+# position from INFO replication; nobody takes it for a master.
+HOLD_DOMAIN=invalid
+
+# What a Redis pod says of itself: "master", "replica", "hold <position>", or nothing when it
+# does not answer.
+redis_state() {
+  rs_info=$(redis_cli "$1" INFO replication 2>/dev/null | tr -d '\r') || return 0
+  case "$(info_field "$rs_info" role)" in
+    master) printf 'master\n' ;;
+    slave)
+      rs_host=$(info_field "$rs_info" master_host)
+      case "$rs_host" in
+        redis-ha-hold.*.$HOLD_DOMAIN)
+          rs_pos=${rs_host#redis-ha-hold.}
+          printf 'hold %s\n' "${rs_pos%."$HOLD_DOMAIN"}"
+          ;;
+        *) printf 'replica\n' ;;
+      esac
+      ;;
+  esac
+  return 0
 }

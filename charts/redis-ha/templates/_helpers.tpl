@@ -7,6 +7,14 @@
 {% set standalone = Values.architecture == "standalone" %}
 {% set sentinel = Values.architecture == "sentinel" %}
 {% set redis_replicas = 1 if standalone else Values.replicas %}
+{#- What a partitioned master may accept. `min-replicas-to-write` has no meaning without a
+    replica. With Sentinel, `min-replicas-max-lag` 0 derives the lag from
+    `down-after-milliseconds`: the master counts a replica for up to lag + 2 s after its last
+    ACK (Redis counts in whole seconds and refreshes the count once a second), and the
+    sentinels promote a replica no sooner than down-after; so lag <= down-after - 2 s leaves no
+    moment with two writable masters (rule `min-replicas-max-lag-too-long`). -#}
+{% set min_replicas_to_write = 0 if standalone else Values.redis.minReplicasToWrite %}
+{% set min_replicas_max_lag = Values.redis.minReplicasMaxLag or ([Values.sentinel.downAfterMilliseconds // 1000 - 2, 1] | max if sentinel else 10) %}
 {% set auth = Values.auth.enabled %}
 {% set sentinel_auth = Values.auth.enabled and Values.auth.sentinel %}
 {#- With neither a password nor an existing Secret, the pods read the Secret `<fullname>-auth`,

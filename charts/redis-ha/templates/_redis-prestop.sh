@@ -14,6 +14,8 @@ addr=$(local_address "$REDIS_BIND")
 deadline=$(($(date +%s) + PRESTOP_TIMEOUT))
 
 role=$(redis_cli "$addr" ROLE 2>/dev/null | tr -d '\r' | sed -n 1p)
+# The data's position as this pod stops, for a cold start.
+record_position "$(redis_cli "$addr" INFO replication 2>/dev/null | tr -d '\r')"
 if [ "$role" != master ]; then
   log "role '${role:-unknown}': nothing to hand over"
   exit 0

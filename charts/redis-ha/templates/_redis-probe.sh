@@ -2,7 +2,8 @@
 # Probes of the Redis container: redis-probe.sh startup|liveness|readiness.
 #   startup:   PING answers PONG (the data set is loaded).
 #   liveness:  the server answers PING (LOADING and MASTERDOWN count as alive).
-#   readiness: PING answers PONG and, on a replica, master_link_status is up.
+#   readiness: PING answers PONG and, on a replica, master_link_status is up. It also
+#              records the data's replication position on the volume, for a cold start.
 set -u
 . "$(dirname "$0")/common.sh"
 
@@ -23,6 +24,7 @@ case "${1:-liveness}" in
   readiness)
     [ "$pong" = PONG ] || { log "readiness: $pong"; exit 1; }
     info=$(redis_cli "$addr" INFO replication 2>/dev/null | tr -d '\r')
+    record_position "$info"
     if [ "$(info_field "$info" role)" = slave ] && [ "$(info_field "$info" master_link_status)" != up ]; then
       log "readiness: replica not in sync with its master"
       exit 1

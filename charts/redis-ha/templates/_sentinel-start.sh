@@ -4,7 +4,9 @@
 # rewrites its config file; a ConfigMap is read-only).
 #
 # The monitored master is the one the other sentinels name; when none answers, the Redis pod
-# that reports itself master; when none does (a fresh install), ordinal 0. Each sentinel has a
+# that reports itself master. When none does (a fresh install, or a cold start: every pod
+# stopped), it waits until the Redis pods have elected one (redis-start.sh): a sentinel never
+# guesses a master, since the one it guessed could hold older data than its peers. Each sentinel has a
 # fixed `myid` (derived from the release and its ordinal at render time) and announces its DNS
 # name, so a restarted sentinel is the same sentinel to its peers, whatever its new pod IP:
 # no "ghost" sentinels.
@@ -40,16 +42,20 @@ find_redis_master() {
   [ -z "$frm_best" ] || printf '%s\n' "$frm_best"
 }
 
-master=$(ask_sentinels "$self")
-source="the other sentinels"
-if [ -z "$master" ]; then
-  master=$(find_redis_master)
-  source="the Redis pod reporting role:master"
-fi
-if [ -z "$master" ]; then
-  master="$(redis_host 0) $REDIS_PORT"
-  source="no sentinel or master found: ordinal 0, the bootstrap master"
-fi
+waited=0
+while :; do
+  master=$(ask_sentinels "$self")
+  source="the other sentinels"
+  if [ -z "$master" ]; then
+    master=$(find_redis_master)
+    source="the Redis pod reporting role:master"
+  fi
+  [ -z "$master" ] || break
+  [ $((waited % 10)) -ne 0 ] ||
+    log "no sentinel knows a master and no Redis pod is master yet (a fresh install or a cold start): waiting ${waited}s for the Redis pods to elect one"
+  sleep 1
+  waited=$((waited + 1))
+done
 master_host=${master% *}
 master_port=${master#* }
 

@@ -2,6 +2,7 @@
 
 use crate::lint::context::Context;
 use crate::lint::registry::{Rule, Sink, rule};
+use crate::values::{FileLayer, Origin};
 
 rule! {
     /// ## What it does
@@ -44,6 +45,20 @@ impl Rule for MinReplicasToWriteTooHigh {
             return;
         };
         let pods = if cx.architecture() == "standalone" {
+            // The chart's own default (1) is dropped from a standalone render; only a value
+            // the user set is a mistake there.
+            let set_by_chart = cx.value("redis.minReplicasToWrite").is_some_and(|node| {
+                matches!(
+                    node.origin,
+                    Origin::File {
+                        layer: FileLayer::Chart,
+                        ..
+                    }
+                )
+            });
+            if set_by_chart {
+                return;
+            }
             1
         } else {
             match cx.int("replicas") {

@@ -25,6 +25,8 @@ pub mod manifest_unknown_kind;
 pub mod maxmemory_exceeds_limit;
 pub mod maxmemory_headroom_too_small;
 pub mod metrics_without_exporter;
+pub mod min_replicas_max_lag_too_long;
+pub mod min_replicas_to_write_disabled;
 pub mod min_replicas_to_write_too_high;
 pub mod name_invalid;
 pub mod network_policy_blocks_clients;

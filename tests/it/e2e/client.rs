@@ -4,7 +4,7 @@
 //! waits: polling a check until it holds or a deadline passes.
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
+use std::net::{Ipv4Addr, SocketAddr};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
@@ -138,5 +138,46 @@ pub fn wait_for<T>(
             }
             Err(_) => sleep(POLL),
         }
+    }
+}
+
+/// A plain RESP connection from a chosen source address (the `redis` crate cannot bind one):
+/// the client that stays on the isolated master's side of a partition.
+pub struct BoundConnection {
+    reader: std::io::BufReader<std::net::TcpStream>,
+}
+
+impl BoundConnection {
+    pub fn connect(from: Ipv4Addr, to: SocketAddr, password: &str) -> std::io::Result<Self> {
+        let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)?;
+        socket.bind(&SocketAddr::from((from, 0)).into())?;
+        socket.connect_timeout(&to.into(), CONNECT_TIMEOUT)?;
+        let stream: std::net::TcpStream = socket.into();
+        stream.set_read_timeout(Some(IO_TIMEOUT))?;
+        stream.set_write_timeout(Some(IO_TIMEOUT))?;
+        let mut connection = BoundConnection {
+            reader: std::io::BufReader::new(stream),
+        };
+        let reply = connection.call(&["AUTH", password])?;
+        if reply == "+OK" {
+            Ok(connection)
+        } else {
+            Err(std::io::Error::other(format!("AUTH: {reply}")))
+        }
+    }
+
+    /// One command; the reply's first line (`+OK`, `-NOREPLICAS ...`, `:1`).
+    pub fn call(&mut self, args: &[&str]) -> std::io::Result<String> {
+        use std::io::{BufRead as _, Write as _};
+        let mut request = format!("*{}\r\n", args.len());
+        for arg in args {
+            request.push_str(&format!("${}\r\n{arg}\r\n", arg.len()));
+        }
+        self.reader.get_mut().write_all(request.as_bytes())?;
+        let mut line = String::new();
+        if self.reader.read_line(&mut line)? == 0 {
+            return Err(std::io::Error::from(std::io::ErrorKind::UnexpectedEof));
+        }
+        Ok(line.trim_end().to_owned())
     }
 }

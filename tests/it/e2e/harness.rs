@@ -1,9 +1,10 @@
-//! The guard around one end-to-end run. It renders and lays out the pods, adds their DNS
-//! names to /etc/hosts, starts each container command, probe and hook in its own process
-//! group, and on drop — also when a scenario panics — kills every group it started and
-//! removes its /etc/hosts lines (printing the pods' logs when a scenario failed). While it
-//! lives, a watcher reads the command line of every process in those groups, to prove the
-//! scripts never put the password on one.
+//! The guard around one end-to-end run. It renders and lays out the pods, writes their DNS
+//! names into a hosts file of its own, starts each container command, probe and hook in its
+//! own process group and its own mount namespace (where that file is bind-mounted over
+//! /etc/hosts: the machine's /etc/hosts is never touched), and on drop — also when a scenario
+//! panics — kills every group it started and removes the network partitions it made (printing
+//! the pods' logs when a scenario failed). While it lives, a watcher reads the command line of
+//! every process in those groups, to prove the scripts never put the password on one.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -19,11 +20,13 @@ use std::time::{Duration, Instant};
 
 use super::pods::{CLUSTER_DOMAIN, Pod, Render, Role};
 
-const HOSTS: &str = "/etc/hosts";
-/// Ends every line the test adds to /etc/hosts, so it removes exactly those (also the ones a
-/// killed earlier run left behind).
-const HOSTS_MARKER: &str = "# redis-ha e2e test";
-const SERVERS: [&str; 3] = ["redis-server", "redis-sentinel", "redis-cli"];
+const SERVERS: [&str; 5] = [
+    "redis-server",
+    "redis-sentinel",
+    "redis-cli",
+    "unshare",
+    "iptables",
+];
 
 /// Why the test cannot run here, if it cannot.
 pub fn missing_prerequisite() -> Option<String> {
@@ -33,22 +36,20 @@ pub fn missing_prerequisite() -> Option<String> {
         .find_map(|line| line.strip_prefix("Uid:"))
         .and_then(|ids| ids.split_whitespace().nth(1));
     if euid != Some("0") {
-        return Some("it must run as root (it adds the pods' names to /etc/hosts)".to_owned());
+        return Some(
+            "it must run as root (each server runs in its own mount namespace, and partitions are iptables rules)"
+                .to_owned(),
+        );
     }
     let path = std::env::var_os("PATH").unwrap_or_default();
     for server in SERVERS {
         if !std::env::split_paths(&path).any(|dir| dir.join(server).is_file()) {
             return Some(format!(
-                "`{server}` is not on PATH (apt-get install redis-server redis-sentinel)"
+                "`{server}` is not on PATH (apt-get install redis-server redis-sentinel util-linux iptables)"
             ));
         }
     }
     None
-}
-
-/// CI sets `CI=true`; there the test must run, never skip.
-pub fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
 struct Process {
@@ -59,6 +60,8 @@ struct Process {
 }
 
 pub struct Cluster {
+    /// Its addresses are 127.0.42.<subnet>x.
+    pub subnet: u8,
     pub pods: Vec<Pod>,
     pub password: String,
     pub master_name: String,
@@ -69,25 +72,37 @@ pub struct Cluster {
     watching: Arc<AtomicBool>,
     watcher: Option<JoinHandle<()>>,
     logs: PathBuf,
+    /// The hosts file every process sees as /etc/hosts.
+    hosts: PathBuf,
+    /// iptables rules in place (`-I` arguments), removed on drop.
+    partitions: Vec<Vec<String>>,
     root: tempfile::TempDir,
 }
 
 impl Cluster {
-    /// Renders staging and lays it out; starts nothing yet.
-    pub fn new() -> Cluster {
-        let render = Render::run(&[
+    /// Renders the preset `env` and lays it out on 127.0.42.<subnet>x addresses (one subnet
+    /// per concurrent cluster); starts nothing yet. A Secret the render names but does not hold
+    /// (`auth.existingSecret`) gets a random password, as its owner would create it.
+    pub fn new(env: &'static str, subnet: u8) -> Cluster {
+        let mut render = Render::run(&[
             "--env",
-            "staging",
+            env,
             "--set",
             &format!("clusterDomain={CLUSTER_DOMAIN}"),
         ]);
+        render.add_missing_secrets(&random_password());
         let root = tempfile::tempdir().expect("temp dir");
         let pods = render.lay_out(root.path(), |role, ordinal| {
             let base = match role {
-                Role::Redis => 10,
-                Role::Sentinel => 20,
+                Role::Redis => 0,
+                Role::Sentinel => 5,
             };
-            Ipv4Addr::new(127, 0, 42, base + u8::try_from(ordinal).expect("ordinal"))
+            Ipv4Addr::new(
+                127,
+                0,
+                42,
+                subnet * 10 + base + u8::try_from(ordinal).expect("ordinal"),
+            )
         });
         for pod in &pods {
             if let Err(e) = TcpListener::bind(pod.addr) {
@@ -137,9 +152,14 @@ impl Cluster {
                 }
             })
         };
-        // Last: from here on, the guard exists to remove these lines again.
-        set_hosts(&render.hosts_entries(&pods));
+        let hosts = root.path().join("hosts");
+        let mut text = String::from("127.0.0.1 localhost\n::1 localhost\n");
+        for (ip, name) in render.hosts_entries(&pods) {
+            writeln!(text, "{ip} {name}").expect("write to a String");
+        }
+        fs::write(&hosts, text).expect("write the hosts file");
         Cluster {
+            subnet,
             pods,
             password,
             master_name,
@@ -150,6 +170,8 @@ impl Cluster {
             watching,
             watcher: Some(watcher),
             logs,
+            hosts,
+            partitions: Vec::new(),
             root,
         }
     }
@@ -184,8 +206,12 @@ impl Cluster {
             .open(self.logs.join(format!("{pod}.log")))
             .expect("open the pod's log");
         let env = self.pod(pod).env.clone();
-        let child = Command::new(&command[0])
-            .args(&command[1..])
+        // A mount namespace of its own, where the test's hosts file is /etc/hosts.
+        let child = Command::new("unshare")
+            .args(["--mount", "--propagation", "private", "--", "/bin/sh", "-c"])
+            .arg("mount --bind \"$0\" /etc/hosts && exec \"$@\"")
+            .arg(&self.hosts)
+            .args(command)
             .env_clear()
             .envs(env)
             .current_dir(self.root.path())
@@ -299,6 +325,27 @@ impl Cluster {
         }
     }
 
+    /// Cuts the pod `isolated` off from everything but `client` (both directions, also from
+    /// the other servers' connections, which come from 127.0.0.1): a client on its side.
+    pub fn partition(&mut self, isolated: &str, client: Ipv4Addr) {
+        let ip = self.pod(isolated).addr.ip().to_string();
+        let client = client.to_string();
+        for (this, other) in [("-d", "-s"), ("-s", "-d")] {
+            let rule: Vec<String> = ["INPUT", this, &ip, "!", other, &client, "-j", "DROP"]
+                .map(str::to_owned)
+                .to_vec();
+            iptables("-I", &rule);
+            self.partitions.push(rule);
+        }
+    }
+
+    /// Removes every partition.
+    pub fn heal(&mut self) {
+        for rule in std::mem::take(&mut self.partitions) {
+            iptables("-D", &rule);
+        }
+    }
+
     /// Command lines of the scripts' processes (and their children) that held the password,
     /// seen at any time since the start.
     pub fn leaked_command_lines(&self) -> Vec<String> {
@@ -339,7 +386,7 @@ impl Drop for Cluster {
         if let Some(watcher) = self.watcher.take() {
             let _ = watcher.join();
         }
-        set_hosts(&[]);
+        self.heal();
         if thread::panicking() {
             self.print_logs();
         }
@@ -355,21 +402,26 @@ fn signal_group(pgid: u32, signal: &str) {
         .status();
 }
 
-/// Replaces the test's lines in /etc/hosts with `entries` (none: removes them). In place, not
-/// by rename: in a container /etc/hosts is often a bind mount.
-fn set_hosts(entries: &[(Ipv4Addr, String)]) {
-    let current = fs::read_to_string(HOSTS).expect("read /etc/hosts");
-    let mut text = String::new();
-    for line in current.lines().filter(|line| !line.ends_with(HOSTS_MARKER)) {
-        text.push_str(line);
-        text.push('\n');
-    }
-    for (ip, name) in entries {
-        writeln!(text, "{ip} {name} {HOSTS_MARKER}").expect("write to a String");
-    }
-    if text != current {
-        fs::write(HOSTS, text).expect("write /etc/hosts");
-    }
+fn iptables(action: &str, rule: &[String]) {
+    let status = Command::new("iptables")
+        .args(["-w", action])
+        .args(rule)
+        .status()
+        .expect("run iptables");
+    assert!(
+        status.success(),
+        "iptables {action} {}: {status}",
+        rule.join(" ")
+    );
+}
+
+/// A password for a Secret the test creates itself (no randomness crate: the clock and the
+/// process id are enough to never match a fixed string).
+fn random_password() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("e2e-{:x}{:x}", nanos, std::process::id())
 }
 
 /// `pid: command line` of each process whose command line holds `secret` — of the given

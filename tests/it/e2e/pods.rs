@@ -1,4 +1,4 @@
-//! The staging render laid out on this machine the way the kubelet lays out the pods: each
+//! A preset's render laid out on this machine the way the kubelet lays out the pods: each
 //! StatefulSet's pods get their ConfigMap and Secret volumes as files, an emptyDir and a
 //! claim as directories, the environment of their container (the downward API gives the pod
 //! name and namespace), and the container's command, probes and preStop hook with every path
@@ -81,6 +81,34 @@ impl Render {
         let text = String::from_utf8(output.stdout).expect("render output is UTF-8");
         let objects: Vec<Value> = serde_saphyr::from_multiple(&text).expect("parse the render");
         Render { objects }
+    }
+
+    /// Adds each Secret a StatefulSet mounts but the render does not hold (its owner creates
+    /// it: `auth.existingSecret`), every key it mounts holding `password`.
+    pub fn add_missing_secrets(&mut self, password: &str) {
+        let encoded = base64::engine::general_purpose::STANDARD.encode(password);
+        let mut missing: BTreeMap<String, serde_json::Map<String, Value>> = BTreeMap::new();
+        for set in self.all("StatefulSet") {
+            for volume in list(&set["spec"]["template"]["spec"]["volumes"]) {
+                let Some(name) = volume["secret"]["secretName"].as_str() else {
+                    continue;
+                };
+                if self.all("Secret").any(|o| o["metadata"]["name"] == name) {
+                    continue;
+                }
+                let data = missing.entry(name.to_owned()).or_default();
+                for item in list(&volume["secret"]["items"]) {
+                    data.insert(text(&item["key"]).to_owned(), Value::from(encoded.clone()));
+                }
+            }
+        }
+        for (name, data) in missing {
+            self.objects.push(serde_json::json!({
+                "kind": "Secret",
+                "metadata": { "name": name },
+                "data": data,
+            }));
+        }
     }
 
     fn all(&self, kind: &str) -> impl Iterator<Item = &Value> {
