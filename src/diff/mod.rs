@@ -5,8 +5,10 @@
 //! 1. [`load`]: the old state as manifests (`--against`), or a render with other values
 //!    (done by the command through [`crate::release`]).
 //! 2. [`matching`]: old and new objects paired by API group, kind, namespace and name.
-//! 3. [`normalize`]: server fields gone, server defaults ignored, quantities and ports by
-//!    value, keys sorted ([`quantity`] parses quantities).
+//! 3. [`normalize`]: server fields gone, server defaults ignored ([`defaults`]), fields the
+//!    release set and no longer sets kept as removals ([`ownership`] reads `managedFields`),
+//!    zero values the server omits dropped, quantities and ports by value, keys sorted
+//!    ([`quantity`] parses quantities).
 //! 4. [`hazards`]: documented checks on both sides (immutable fields, shrinking volumes,
 //!    Sentinel changes, restarts, ...).
 //! 5. [`secret`]: Secret values replaced by what happened to each key, and every secret
@@ -16,11 +18,13 @@
 //! The rendering of either side and the exit code belong to the command layer.
 
 pub mod changes;
+pub mod defaults;
 pub mod hazards;
 pub mod load;
 pub mod matching;
 pub mod normalize;
 pub mod output;
+pub mod ownership;
 pub mod quantity;
 pub mod secret;
 
