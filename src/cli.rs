@@ -250,6 +250,13 @@ pub struct DiffArgs {
     /// Print Secret values instead of masking them
     #[arg(long)]
     pub show_secrets: bool,
+    /// Mask Secret values: the default, accepted as helm-diff spells it
+    #[arg(long, conflicts_with = "show_secrets")]
+    pub suppress_secrets: bool,
+    /// Leave resources of this kind out of the diff and the exit code; their hazards still
+    /// show (repeatable, as helm-diff's `--suppress`)
+    #[arg(long, value_name = "KIND")]
+    pub suppress: Vec<String>,
     /// Output format
     #[arg(short = 'o', long, value_enum, default_value_t = DiffFormat::Text)]
     pub output: DiffFormat,

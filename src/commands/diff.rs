@@ -33,6 +33,9 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
         context,
         show_defaults,
         show_secrets,
+        // Masking is the default; the flag only conflicts with `--show-secrets`.
+        suppress_secrets: _,
+        suppress,
         output: format,
         color,
         fail_on,
@@ -53,6 +56,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
         namespace: options.namespace.clone(),
         show_defaults: *show_defaults,
         show_secrets: *show_secrets,
+        suppress: suppress.clone(),
     };
     let report = diff::compare(old, new, &secrets, &diff_options)?;
     match format {

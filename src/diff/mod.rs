@@ -48,6 +48,9 @@ pub struct Options {
     pub show_defaults: bool,
     /// Print Secret values instead of masking them.
     pub show_secrets: bool,
+    /// Kinds left out of the listed resources and the exit code (`--suppress`); hazards on
+    /// them are still reported.
+    pub suppress: Vec<String>,
 }
 
 /// Something that stops a diff.
@@ -103,6 +106,8 @@ pub struct Report {
     /// Live objects only the old side has that the release does not manage (pods, the PVCs
     /// of a StatefulSet, an existing Secret): an upgrade leaves them alone.
     pub ignored: Vec<ResourceKey>,
+    /// Resources of the kinds `--suppress` names, left out of `resources`.
+    pub suppressed: Vec<ResourceKey>,
 }
 
 impl Report {
@@ -159,6 +164,14 @@ pub fn compare(
             *step = secrets.mask_str(step);
         }
     }
+    let is_suppressed = |key: &ResourceKey| {
+        options
+            .suppress
+            .iter()
+            .any(|kind| kind.eq_ignore_ascii_case(&key.kind))
+    };
+    let (suppressed, pairs): (Vec<_>, Vec<_>) =
+        pairs.into_iter().partition(|p| is_suppressed(&p.key));
     let resources = pairs
         .into_iter()
         .map(|pair| resource(pair, &secrets, options.show_secrets))
@@ -167,6 +180,7 @@ pub fn compare(
         resources,
         hazards: findings,
         ignored,
+        suppressed: suppressed.into_iter().map(|p| p.key).collect(),
     })
 }
 

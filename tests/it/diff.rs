@@ -864,3 +864,39 @@ fn bundled_chart_password_change_is_masked() {
         }
     }
 }
+
+/// `--suppress KIND` leaves a kind out of the diff and the exit code, not out of the hazards;
+/// `--suppress-secrets` is the default, spelled as helm-diff does.
+#[test]
+fn suppress_kinds() {
+    let t = CliTest::new();
+    let args = ["--old-set", "auth.password=old-Pa55word"];
+    let run = diff(&t, &args);
+    assert_eq!(run.code, 1);
+    let mut suppressed = args.to_vec();
+    suppressed.extend(["--suppress", "secret", "--suppress", "StatefulSet"]);
+    let run = diff(&t, &suppressed);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert!(
+        run.stdout.starts_with(
+            "~ 0 to change, + 0 to add, - 0 to remove, 4 unchanged\n3 resources of suppressed kinds left out (1 Secret, 2 StatefulSet)\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("warning[password-changed]"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("~ Secret"), "{}", run.stdout);
+    suppressed.extend(["--fail-on", "hazard"]);
+    assert_eq!(diff(&t, &suppressed).code, 1);
+    let mut masked = args.to_vec();
+    masked.push("--suppress-secrets");
+    let run = diff(&t, &masked);
+    assert_eq!(run.code, 1);
+    assert!(!run.stdout.contains(PASSWORD_B64), "{}", run.stdout);
+    masked.push("--show-secrets");
+    assert_eq!(diff(&t, &masked).code, 2);
+}

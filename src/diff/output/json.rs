@@ -19,6 +19,8 @@ struct Document<'a> {
     resources: Vec<Resource<'a>>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     ignored: &'a [ResourceKey],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    suppressed: &'a [ResourceKey],
 }
 
 #[derive(Serialize)]
@@ -56,6 +58,7 @@ pub fn write(report: &Report, context: usize, out: &mut dyn Write) -> io::Result
             })
             .collect(),
         ignored: &report.ignored,
+        suppressed: &report.suppressed,
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)

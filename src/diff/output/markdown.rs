@@ -3,13 +3,16 @@
 
 use std::io::{self, Write};
 
-use super::{action_sign, ignored_line, summary_line, unified_text};
+use super::{action_sign, ignored_line, summary_line, suppressed_line, unified_text};
 use crate::diff::hazards::Severity;
 use crate::diff::{Action, Report};
 
 pub fn write(report: &Report, context: usize, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "### `redis-ha diff`: {}", summary_line(report))?;
-    if let Some(line) = ignored_line(report) {
+    for line in [ignored_line(report), suppressed_line(report)]
+        .into_iter()
+        .flatten()
+    {
         writeln!(out, "\n{line}")?;
     }
     if !report.hazards.is_empty() {

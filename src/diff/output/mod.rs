@@ -103,6 +103,27 @@ pub fn ignored_line(report: &Report) -> Option<String> {
     ))
 }
 
+/// `2 resources of suppressed kinds left out (2 Secret)`.
+pub fn suppressed_line(report: &Report) -> Option<String> {
+    if report.suppressed.is_empty() {
+        return None;
+    }
+    let mut kinds: Vec<(&str, usize)> = Vec::new();
+    for key in &report.suppressed {
+        match kinds.iter_mut().find(|(k, _)| *k == key.kind) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((&key.kind, 1)),
+        }
+    }
+    let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    let count = report.suppressed.len();
+    let noun = if count == 1 { "resource" } else { "resources" };
+    Some(format!(
+        "{count} {noun} of suppressed kinds left out ({})",
+        kinds.join(", ")
+    ))
+}
+
 /// The sign of a resource's header.
 pub fn action_sign(action: Action) -> char {
     match action {

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
-use super::{Line, action_sign, hunks, ignored_line, summary_line};
+use super::{Line, action_sign, hunks, ignored_line, summary_line, suppressed_line};
 use crate::diff::hazards::Severity;
 use crate::diff::{Action, Report};
 
@@ -31,7 +31,10 @@ pub fn write(report: &Report, context: usize, color: bool, out: &mut dyn Write) 
     let p = Palette { on: color };
     let bold = Style::new().bold();
     writeln!(out, "{}", p.paint(bold, &summary_line(report)))?;
-    if let Some(line) = ignored_line(report) {
+    for line in [ignored_line(report), suppressed_line(report)]
+        .into_iter()
+        .flatten()
+    {
         writeln!(out, "{line}")?;
     }
     if !report.hazards.is_empty() {
