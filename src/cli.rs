@@ -229,6 +229,11 @@ pub struct DiffArgs {
     /// The current state as manifests (`helm get manifest`, `kubectl get -o yaml`, a render); `-` is stdin
     #[arg(long, value_name = "FILE", conflicts_with_all = ["old_env", "old_values", "old_set", "old_chart"])]
     pub against: Option<String>,
+    /// Live objects (`kubectl get -o yaml`) to hold against the last release given by
+    /// `--against` (`helm get manifest`): what changed on the cluster since shows as drift,
+    /// apart from what the upgrade changes; `-` is stdin
+    #[arg(long, value_name = "FILE", requires = "against")]
+    pub live: Option<String>,
     /// The old state: the same chart rendered with this preset
     #[arg(long, value_name = "NAME")]
     pub old_env: Option<String>,

@@ -108,6 +108,9 @@ pub struct Report {
     pub ignored: Vec<ResourceKey>,
     /// Resources of the kinds `--suppress` names, left out of `resources`.
     pub suppressed: Vec<ResourceKey>,
+    /// With a last release and its live objects: how the live objects differ from the last
+    /// release (changed on the cluster since, by someone else), old side the release.
+    pub drift: Vec<Resource>,
 }
 
 impl Report {
@@ -125,7 +128,7 @@ impl Report {
     }
 
     pub fn has_changes(&self) -> bool {
-        self.resources.iter().any(|r| r.action != Action::Unchanged)
+        self.resources.iter().any(|r| r.action != Action::Unchanged) || !self.drift.is_empty()
     }
 }
 
@@ -181,7 +184,42 @@ pub fn compare(
         hazards: findings,
         ignored,
         suppressed: suppressed.into_iter().map(|p| p.key).collect(),
+        drift: Vec::new(),
     })
+}
+
+/// Three ways, as `kubectl diff` and helm-diff's three-way mode: `last` is the last release
+/// (`helm get manifest`), `live` its objects as the cluster has them. What the upgrade changes
+/// is `last` against `new`; drift is `last` against `live`, masked the same way. Live objects
+/// the release does not manage are no drift.
+pub fn compare_with_drift(
+    last: Vec<Located>,
+    live: Vec<Located>,
+    new: Vec<Located>,
+    secrets: &[String],
+    options: &Options,
+) -> Result<Report, DiffError> {
+    let released: Vec<ResourceKey> = last
+        .iter()
+        .map(|l| ResourceKey::of(&l.object, &options.namespace))
+        .collect();
+    let live: Vec<Located> = live
+        .into_iter()
+        .filter(|l| {
+            released.contains(&ResourceKey::of(&l.object, &options.namespace))
+                || managed(&l.object, &options.release)
+        })
+        .collect();
+    // Each comparison hides the values of every Secret on its two sides and the values'
+    // passwords.
+    let drift = compare(last.clone(), live, secrets, options)?;
+    let mut report = compare(last, new, secrets, options)?;
+    report.drift = drift
+        .resources
+        .into_iter()
+        .filter(|r| r.action != Action::Unchanged)
+        .collect();
+    Ok(report)
 }
 
 /// Whether an upgrade of `release` would delete this old object if the new state lacks it.

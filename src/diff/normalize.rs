@@ -71,6 +71,7 @@ pub fn normalize_pair(
         object.map(|mut object| {
             let live = is_live(&object);
             let fields = ownership::release_fields(&object);
+            let written = ownership::written_fields(&object);
             let mut applied = strip_server_fields(&mut object);
             fold_string_data(&mut object);
             drop_nulls(&mut object);
@@ -78,13 +79,16 @@ pub fn normalize_pair(
                 fold_string_data(applied);
                 drop_nulls(applied);
             }
-            (object, live, applied, fields)
+            (object, live, applied, fields, written)
         })
     };
     let old = prepare(old);
     let new = prepare(new);
     let (old, new) = match (old, new) {
-        (Some((mut old, old_live, old_applied, old_fields)), Some((mut new, new_live, _, _))) => {
+        (
+            Some((mut old, old_live, old_applied, old_fields, _)),
+            Some((mut new, new_live, new_applied, _, new_written)),
+        ) => {
             harmonize(&mut old, &new, None, None);
             harmonize(&mut new, &old, None, None);
             if !show_defaults {
@@ -101,8 +105,18 @@ pub fn normalize_pair(
                         config,
                     );
                 } else if new_live {
-                    // A live object as the new side (unusual, but symmetric).
-                    prune(&mut new, &mut old, None, Owned::Nothing, false, config);
+                    // A live object as the new side (drift: the last release against it):
+                    // what anyone but a controller wrote there counts.
+                    let fields = new_written.as_ref().and_then(Value::as_object);
+                    let owned = fields.map_or(Owned::Nothing, Owned::Fields);
+                    prune(
+                        &mut new,
+                        &mut old,
+                        new_applied.as_ref(),
+                        owned,
+                        false,
+                        config,
+                    );
                 }
             }
             (Some(old), Some(new))

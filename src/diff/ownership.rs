@@ -92,15 +92,29 @@ fn same_scalar(item: Option<&Value>, key: &Value) -> bool {
     }
 }
 
+/// Managers that keep objects running rather than say what they should be: what they write
+/// is no one's drift.
+const CONTROLLERS: &[&str] = &["kube-controller-manager", "kube-scheduler", "kubelet"];
+
 /// The fields the release's managers own on a live object, merged; `None` when the object
 /// records no such manager (then ownership is unknown).
 pub fn release_fields(object: &Value) -> Option<Value> {
+    fields_by(object, |manager| RELEASE_MANAGERS.contains(&manager))
+}
+
+/// The fields people and tools wrote on a live object (the release, `kubectl edit`, `patch`,
+/// `annotate`, other deploy tools), not the controllers: what drift is made of.
+pub fn written_fields(object: &Value) -> Option<Value> {
+    fields_by(object, |manager| !CONTROLLERS.contains(&manager))
+}
+
+fn fields_by(object: &Value, wanted: impl Fn(&str) -> bool) -> Option<Value> {
     let entries = object.pointer("/metadata/managedFields")?.as_array()?;
     let mut merged: Option<Value> = None;
     for entry in entries {
         let manager = entry.get("manager").and_then(Value::as_str).unwrap_or("");
         let subresource = entry.get("subresource").and_then(Value::as_str);
-        if !RELEASE_MANAGERS.contains(&manager) || subresource.is_some_and(|s| !s.is_empty()) {
+        if !wanted(manager) || subresource.is_some_and(|s| !s.is_empty()) {
             continue;
         }
         let Some(fields) = entry.get("fieldsV1") else {

@@ -900,3 +900,108 @@ fn suppress_kinds() {
     masked.push("--show-secrets");
     assert_eq!(diff(&t, &masked).code, 2);
 }
+
+/// `--against` the last release and `--live` its objects: what the upgrade changes and what
+/// changed on the cluster show apart, drift masked like changes in every format.
+#[test]
+fn three_way_drift() {
+    use base64::Engine as _;
+    let t = CliTest::new();
+    let render = t.run(&["render", "--chart", &fixture("chart")]);
+    assert_eq!(render.code, 0, "{}", render.stderr);
+    t.write("last.yaml", &render.stdout);
+    let live = std::fs::read_to_string(fixture("live-chart.yaml")).unwrap();
+    // Unchanged since the release: no drift, no change.
+    t.write("live.yaml", &live);
+    let run = diff(&t, &["--against", "last.yaml", "--live", "live.yaml"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    // Someone edited the config and the password on the cluster.
+    let drifted_password = "dr1ft-Pa55word";
+    let drifted_b64 = base64::engine::general_purpose::STANDARD.encode(drifted_password);
+    let edited = live
+        .replacen(
+            &format!("redis-password: {PASSWORD_B64}"),
+            &format!("redis-password: {drifted_b64}"),
+            1,
+        )
+        .replacen("      maxmemory 1gb\n", "      maxmemory 8gb\n", 1);
+    assert_ne!(edited, live);
+    t.write("live.yaml", &edited);
+    let run = diff(
+        &t,
+        &[
+            "--against",
+            "last.yaml",
+            "--live",
+            "live.yaml",
+            "--set",
+            "redis.maxmemory=2gb",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    let (changes, drift) = run.stdout.split_once("\nDrift: ").expect("a drift section");
+    assert!(changes.contains("+    maxmemory 2gb"), "{}", run.stdout);
+    assert!(
+        drift.contains("! ConfigMap default/redis-ha-redis-config (v1, changed on the cluster)"),
+        "{}",
+        run.stdout
+    );
+    assert!(drift.contains("+    maxmemory 8gb"), "{}", run.stdout);
+    assert!(
+        drift.contains("! Secret default/redis-ha-redis-auth"),
+        "{}",
+        run.stdout
+    );
+    for format in ["text", "json", "markdown"] {
+        let run = diff(
+            &t,
+            &[
+                "--against",
+                "last.yaml",
+                "--live",
+                "live.yaml",
+                "-o",
+                format,
+            ],
+        );
+        assert_eq!(run.code, 1, "{format}: {}", run.stderr);
+        for secret in [
+            PASSWORD,
+            PASSWORD_B64,
+            drifted_password,
+            drifted_b64.as_str(),
+        ] {
+            assert!(
+                !run.stdout.contains(secret),
+                "{secret} leaked in {format}:\n{}",
+                run.stdout
+            );
+        }
+        assert!(
+            run.stdout.contains("redis-password"),
+            "{format}: {}",
+            run.stdout
+        );
+    }
+    let doc = json(&diff(
+        &t,
+        &[
+            "--against",
+            "last.yaml",
+            "--live",
+            "live.yaml",
+            "-o",
+            "json",
+        ],
+    ));
+    let drift: Vec<_> = doc["drift"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(drift, ["Secret", "ConfigMap"]);
+    assert_eq!(doc["summary"]["change"], 0);
+    // `--live` needs the last release.
+    assert_eq!(diff(&t, &["--live", "live.yaml"]).code, 2);
+}

@@ -103,6 +103,15 @@ pub fn ignored_line(report: &Report) -> Option<String> {
     ))
 }
 
+/// `! 2 live objects drifted from the last release (changed on the cluster)`.
+pub fn drift_line(report: &Report) -> Option<String> {
+    let count = report.drift.len();
+    let noun = if count == 1 { "object" } else { "objects" };
+    (count > 0).then(|| {
+        format!("! {count} live {noun} drifted from the last release (changed on the cluster, not by the upgrade)")
+    })
+}
+
 /// `2 resources of suppressed kinds left out (2 Secret)`.
 pub fn suppressed_line(report: &Report) -> Option<String> {
     if report.suppressed.is_empty() {
@@ -122,6 +131,15 @@ pub fn suppressed_line(report: &Report) -> Option<String> {
         "{count} {noun} of suppressed kinds left out ({})",
         kinds.join(", ")
     ))
+}
+
+/// How a drifted resource differs from the last release.
+pub fn drift_word(action: Action) -> &'static str {
+    match action {
+        Action::Add => "only on the cluster",
+        Action::Remove => "deleted from the cluster",
+        _ => "changed on the cluster",
+    }
 }
 
 /// The sign of a resource's header.
