@@ -51,6 +51,16 @@ const QUANTITY_PARENTS: &[&str] = &[
 /// Quantity fields named on their own.
 const QUANTITY_FIELDS: &[&str] = &["sizeLimit"];
 
+/// Maps whose keys are the user's: the server keeps their empty values (`label: ""`).
+const FREE_FORM_MAPS: &[&str] = &[
+    "labels",
+    "annotations",
+    "matchLabels",
+    "nodeSelector",
+    "data",
+    "binaryData",
+];
+
 /// Int-or-string port fields.
 const PORT_FIELDS: &[&str] = &[
     "port",
@@ -103,6 +113,7 @@ pub fn normalize_pair(
                         owned,
                         false,
                         config,
+                        false,
                     );
                 } else if new_live {
                     // A live object as the new side (drift: the last release against it):
@@ -116,6 +127,7 @@ pub fn normalize_pair(
                         owned,
                         false,
                         config,
+                        false,
                     );
                 }
             }
@@ -295,6 +307,7 @@ fn prune(
     owned: Owned<'_>,
     keep_live_keys: bool,
     config: bool,
+    free_form: bool,
 ) {
     match (live, desired) {
         (Value::Object(l), Value::Object(d)) => {
@@ -311,12 +324,15 @@ fn prune(
                     };
                 }
             }
-            d.retain(|k, v| l.contains_key(k) || !is_zero(v));
+            if !free_form {
+                d.retain(|k, v| l.contains_key(k) || !is_zero(v));
+            }
             for (k, lv) in l.iter_mut() {
                 if let Some(dv) = d.get_mut(k) {
                     let keep = config && (k == "data" || k == "binaryData");
                     let applied = applied.and_then(|a| a.get(k));
-                    prune(lv, dv, applied, owned.key(k), keep, false);
+                    let free_form = FREE_FORM_MAPS.contains(&k.as_str());
+                    prune(lv, dv, applied, owned.key(k), keep, false, free_form);
                 }
             }
         }
@@ -326,7 +342,15 @@ fn prune(
                 if let (Some(li), Some(di)) = (li, di) {
                     let applied_item = applied_items.and_then(|a| matching_item(a, &l[li], li));
                     let owned = owned.item(&l[li]);
-                    prune(&mut l[li], &mut d[di], applied_item, owned, false, false);
+                    prune(
+                        &mut l[li],
+                        &mut d[di],
+                        applied_item,
+                        owned,
+                        false,
+                        false,
+                        false,
+                    );
                 }
             }
         }
@@ -591,6 +615,12 @@ mod tests {
                              "env": [{"name": "A", "value": ""}], "flag": true, "off": false}});
         let (old, new) = normalized(live, desired, false);
         assert_eq!(old, new);
+        // The server keeps empty values of the user's own maps.
+        let live = json!({"metadata": {"uid": "u", "labels": {}}, "data": {}});
+        let desired = json!({"metadata": {"labels": {"tier": ""}}, "data": {"empty": ""}});
+        let (old, new) = normalized(live, desired, false);
+        assert_ne!(old, new);
+        assert_eq!(new["metadata"]["labels"], json!({"tier": ""}));
         // A real value is a change.
         let live = json!({"metadata": {"uid": "u"}, "spec": {}});
         let desired = json!({"metadata": {}, "spec": {"initialDelaySeconds": 5}});
