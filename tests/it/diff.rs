@@ -1005,3 +1005,42 @@ fn three_way_drift() {
     // `--live` needs the last release.
     assert_eq!(diff(&t, &["--live", "live.yaml"]).code, 2);
 }
+
+/// A release rendered with `-n default` and running in `prod`: no false password change, and
+/// the Sentinel IDs that differ say why.
+#[test]
+fn rendered_for_another_namespace() {
+    let t = CliTest::new();
+    for (env, expected, absent) in [
+        (
+            "production",
+            Some("sentinel-id-changed"),
+            "password-changed",
+        ),
+        ("dev", None, "password-changed"),
+    ] {
+        let render = t.run(&["render", "--env", env, "-n", "default"]);
+        assert_eq!(render.code, 0, "{}", render.stderr);
+        let moved = render
+            .stdout
+            .replace("\n  namespace: default\n", "\n  namespace: prod\n");
+        t.write("running.yaml", &moved);
+        let run = t.run(&[
+            "diff",
+            "--env",
+            env,
+            "-n",
+            "prod",
+            "--against",
+            "running.yaml",
+            "-o",
+            "json",
+        ]);
+        assert_eq!(run.code, 1, "{env}: {}", run.stderr);
+        let ids = hazard_ids(&run);
+        assert!(!ids.iter().any(|h| h == absent), "{env}: {ids:?}");
+        if let Some(expected) = expected {
+            assert!(ids.iter().any(|h| h == expected), "{env}: {ids:?}");
+        }
+    }
+}
