@@ -265,6 +265,11 @@ pub struct DiffArgs {
     /// The current state as manifests (`helm get manifest`, `kubectl get -o yaml`, a render); `-` is stdin
     #[arg(long, value_name = "FILE", conflicts_with_all = ["old_env", "old_values", "old_set", "old_chart"])]
     pub against: Option<String>,
+    /// Live objects (`kubectl get -o yaml`) to hold against the last release given by
+    /// `--against` (`helm get manifest`): what changed on the cluster since shows as drift,
+    /// apart from what the upgrade changes; `-` is stdin
+    #[arg(long, value_name = "FILE", requires = "against")]
+    pub live: Option<String>,
     /// The old state: the same chart rendered with this preset
     #[arg(long, value_name = "NAME")]
     pub old_env: Option<String>,
@@ -286,6 +291,13 @@ pub struct DiffArgs {
     /// Print Secret values instead of masking them
     #[arg(long)]
     pub show_secrets: bool,
+    /// Mask Secret values: the default, accepted as helm-diff spells it
+    #[arg(long, conflicts_with = "show_secrets")]
+    pub suppress_secrets: bool,
+    /// Leave resources of this kind out of the diff and the exit code; their hazards still
+    /// show (repeatable, as helm-diff's `--suppress`)
+    #[arg(long, value_name = "KIND")]
+    pub suppress: Vec<String>,
     /// Output format
     #[arg(short = 'o', long, value_enum, default_value_t = DiffFormat::Text)]
     pub output: DiffFormat,

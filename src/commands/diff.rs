@@ -26,6 +26,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
         // The two sides' flags: read by `old_side` and `sides`.
         values: _,
         against: _,
+        live,
         old_env: _,
         old_values: _,
         old_set: _,
@@ -33,6 +34,9 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
         context,
         show_defaults,
         show_secrets,
+        // Masking is the default; the flag only conflicts with `--show-secrets`.
+        suppress_secrets: _,
+        suppress,
         output: format,
         color,
         fail_on,
@@ -53,8 +57,15 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
         namespace: options.namespace.clone(),
         show_defaults: *show_defaults,
         show_secrets: *show_secrets,
+        suppress: suppress.clone(),
     };
-    let report = diff::compare(old, new, &secrets, &diff_options)?;
+    let report = match live {
+        Some(path) => {
+            let live = read_against(path)?;
+            diff::compare_with_drift(old, live, new, &secrets, &diff_options)?
+        }
+        None => diff::compare(old, new, &secrets, &diff_options)?,
+    };
     match format {
         DiffFormat::Text => output::text::write(&report, *context, use_color(*color), out)?,
         DiffFormat::Json => output::json::write(&report, *context, out)?,
@@ -73,21 +84,24 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
 
 /// Standard input can be read once.
 fn check_stdin(args: &DiffArgs) -> anyhow::Result<()> {
-    let readers = [args.against.as_deref() == Some("-")]
-        .into_iter()
-        .chain(
-            args.values
-                .values
-                .iter()
-                .flat_map(|f| f.split(','))
-                .map(|f| f == "-"),
-        )
-        .chain(args.old_values.iter().map(|f| f == "-"))
-        .filter(|is_stdin| *is_stdin)
-        .count();
+    let readers = [
+        args.against.as_deref() == Some("-"),
+        args.live.as_deref() == Some("-"),
+    ]
+    .into_iter()
+    .chain(
+        args.values
+            .values
+            .iter()
+            .flat_map(|f| f.split(','))
+            .map(|f| f == "-"),
+    )
+    .chain(args.old_values.iter().map(|f| f == "-"))
+    .filter(|is_stdin| *is_stdin)
+    .count();
     if readers > 1 {
         anyhow::bail!(
-            "standard input (`-`) is given more than once\n  hint: only one of `--against`, `-f` and `--old-values` can read standard input"
+            "standard input (`-`) is given more than once\n  hint: only one of `--against`, `--live`, `-f` and `--old-values` can read standard input"
         );
     }
     Ok(())

@@ -5,7 +5,9 @@
 //! errors that name the file and line; it leaves comparing them to the rest of [`super`].
 
 use serde_json::Value;
-use serde_saphyr::Spanned;
+
+use crate::values::FileLayer;
+use crate::values::yaml::{YamlError, parse_documents};
 
 /// An object of the old state and where it was read.
 #[derive(Clone, Debug, PartialEq)]
@@ -33,23 +35,21 @@ pub enum LoadError {
 
 /// Parses manifests; `path` names the input in messages (`-` is standard input). Empty
 /// documents are skipped and `List`s are flattened into their items.
+///
+/// Read by the same YAML 1.1 rules as rendered documents (and as Kubernetes reads
+/// manifests): `defaultMode: 0440` is 288 on both sides of a diff.
 pub fn parse(text: &str, path: &str) -> Result<Vec<Located>, LoadError> {
     let label = if path == "-" { "<stdin>" } else { path };
-    let docs: Vec<Spanned<Value>> = serde_saphyr::from_multiple(text).map_err(|err| {
-        let (line, col) = err
-            .location()
-            .map_or((1, 1), |l| (l.line().max(1), l.column().max(1)));
-        LoadError::Yaml {
-            path: label.to_owned(),
-            line,
-            col,
-            message: bare_message(&err),
-        }
-    })?;
+    let docs =
+        parse_documents(text, label, FileLayer::User).map_err(|err| yaml_error(err, label))?;
     let mut objects = Vec::new();
     for doc in docs {
-        let location = format!("{label}:{}", doc.referenced.line().max(1));
-        match doc.value {
+        let line = doc
+            .origin
+            .file_position()
+            .map_or(1, |(_, line, _)| line.max(1));
+        let location = format!("{label}:{line}");
+        match doc.to_json() {
             Value::Null => {}
             Value::Object(map) if is_list(&map) => {
                 let items = match map.get("items") {
@@ -71,6 +71,38 @@ pub fn parse(text: &str, path: &str) -> Result<Vec<Located>, LoadError> {
         }
     }
     Ok(objects)
+}
+
+/// The YAML reader's error, as a load error (it never quotes the input).
+fn yaml_error(err: YamlError, path: &str) -> LoadError {
+    let (line, col, message) = match err {
+        YamlError::Syntax {
+            line, col, message, ..
+        } => (line, col, message),
+        YamlError::DuplicateKey {
+            line,
+            col,
+            key,
+            first_line,
+            ..
+        } => (
+            line,
+            col,
+            format!("duplicate key `{key}` (first defined at line {first_line})"),
+        ),
+        YamlError::UnknownAnchor { line, col, .. } => {
+            (line, col, "unknown anchor in alias".to_owned())
+        }
+        YamlError::NotAMap {
+            line, col, found, ..
+        } => (line, col, format!("expected a map, found a {found}")),
+    };
+    LoadError::Yaml {
+        path: path.to_owned(),
+        line: line.into(),
+        col: col.into(),
+        message,
+    }
 }
 
 fn is_list(map: &serde_json::Map<String, Value>) -> bool {
@@ -114,23 +146,6 @@ fn describe(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "a list",
         Value::Object(_) => "a map",
-    }
-}
-
-/// The parser's message without its `error: line N column M:` prefix and code frame (which
-/// could quote a Secret from the file).
-fn bare_message(err: &serde_saphyr::Error) -> String {
-    let text = err.without_snippet().to_string();
-    let first = text.lines().next().unwrap_or("").trim();
-    let first = first.strip_prefix("error:").unwrap_or(first).trim();
-    let message = match first.split_once(": ") {
-        Some((prefix, rest)) if prefix.starts_with("line ") => rest,
-        _ => first,
-    };
-    // The position is already in front.
-    match message.rfind(" at line ") {
-        Some(at) if message[at..].contains(", column ") => message[..at].to_owned(),
-        _ => message.to_owned(),
     }
 }
 
@@ -197,7 +212,7 @@ metadata:
             ),
             (
                 "apiVersion: v1\nkind: A\nmetadata:\n  name: a\n  name: b\n",
-                "live.yaml:5:3: invalid YAML: duplicate mapping key: name",
+                "live.yaml:5:3: invalid YAML: duplicate key `name` (first defined at line 4)",
             ),
             ("- a\n- b\n", "live.yaml:1: expected a Kubernetes object"),
             ("kind: A\nmetadata: {name: a}\n", "has no `apiVersion`"),
@@ -215,6 +230,16 @@ metadata:
             let err = parse(text, "live.yaml").unwrap_err().to_string();
             assert!(err.contains(expected), "{text:?}:\n{err}");
         }
+    }
+
+    /// The same YAML 1.1 scalars as rendered documents: octal modes, `yes`, `~`.
+    #[test]
+    fn yaml_1_1_scalars() {
+        let text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\nmode: 0440\nflag: yes\nnone: ~\n";
+        let object = &parse(text, "live.yaml").unwrap()[0].object;
+        assert_eq!(object["mode"], 288);
+        assert_eq!(object["flag"], true);
+        assert!(object["none"].is_null());
     }
 
     #[test]

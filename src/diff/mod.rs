@@ -5,8 +5,10 @@
 //! 1. [`load`]: the old state as manifests (`--against`), or a render with other values
 //!    (done by the command through [`crate::release`]).
 //! 2. [`matching`]: old and new objects paired by API group, kind, namespace and name.
-//! 3. [`normalize`]: server fields gone, server defaults ignored, quantities and ports by
-//!    value, keys sorted ([`quantity`] parses quantities).
+//! 3. [`normalize`]: server fields gone, server defaults ignored ([`defaults`]), fields the
+//!    release set and no longer sets kept as removals ([`ownership`] reads `managedFields`),
+//!    zero values the server omits dropped, quantities and ports by value, keys sorted
+//!    ([`quantity`] parses quantities).
 //! 4. [`hazards`]: documented checks on both sides (immutable fields, shrinking volumes,
 //!    Sentinel changes, restarts, ...).
 //! 5. [`secret`]: Secret values replaced by what happened to each key, and every secret
@@ -16,11 +18,13 @@
 //! The rendering of either side and the exit code belong to the command layer.
 
 pub mod changes;
+pub mod defaults;
 pub mod hazards;
 pub mod load;
 pub mod matching;
 pub mod normalize;
 pub mod output;
+pub mod ownership;
 pub mod quantity;
 pub mod secret;
 
@@ -44,6 +48,9 @@ pub struct Options {
     pub show_defaults: bool,
     /// Print Secret values instead of masking them.
     pub show_secrets: bool,
+    /// Kinds left out of the listed resources and the exit code (`--suppress`); hazards on
+    /// them are still reported.
+    pub suppress: Vec<String>,
 }
 
 /// Something that stops a diff.
@@ -99,6 +106,11 @@ pub struct Report {
     /// Live objects only the old side has that the release does not manage (pods, the PVCs
     /// of a StatefulSet, an existing Secret): an upgrade leaves them alone.
     pub ignored: Vec<ResourceKey>,
+    /// Resources of the kinds `--suppress` names, left out of `resources`.
+    pub suppressed: Vec<ResourceKey>,
+    /// With a last release and its live objects: how the live objects differ from the last
+    /// release (changed on the cluster since, by someone else), old side the release.
+    pub drift: Vec<Resource>,
 }
 
 impl Report {
@@ -116,7 +128,7 @@ impl Report {
     }
 
     pub fn has_changes(&self) -> bool {
-        self.resources.iter().any(|r| r.action != Action::Unchanged)
+        self.resources.iter().any(|r| r.action != Action::Unchanged) || !self.drift.is_empty()
     }
 }
 
@@ -155,6 +167,14 @@ pub fn compare(
             *step = secrets.mask_str(step);
         }
     }
+    let is_suppressed = |key: &ResourceKey| {
+        options
+            .suppress
+            .iter()
+            .any(|kind| kind.eq_ignore_ascii_case(&key.kind))
+    };
+    let (suppressed, pairs): (Vec<_>, Vec<_>) =
+        pairs.into_iter().partition(|p| is_suppressed(&p.key));
     let resources = pairs
         .into_iter()
         .map(|pair| resource(pair, &secrets, options.show_secrets))
@@ -163,7 +183,43 @@ pub fn compare(
         resources,
         hazards: findings,
         ignored,
+        suppressed: suppressed.into_iter().map(|p| p.key).collect(),
+        drift: Vec::new(),
     })
+}
+
+/// Three ways, as `kubectl diff` and helm-diff's three-way mode: `last` is the last release
+/// (`helm get manifest`), `live` its objects as the cluster has them. What the upgrade changes
+/// is `last` against `new`; drift is `last` against `live`, masked the same way. Live objects
+/// the release does not manage are no drift.
+pub fn compare_with_drift(
+    last: Vec<Located>,
+    live: Vec<Located>,
+    new: Vec<Located>,
+    secrets: &[String],
+    options: &Options,
+) -> Result<Report, DiffError> {
+    let released: Vec<ResourceKey> = last
+        .iter()
+        .map(|l| ResourceKey::of(&l.object, &options.namespace))
+        .collect();
+    let live: Vec<Located> = live
+        .into_iter()
+        .filter(|l| {
+            released.contains(&ResourceKey::of(&l.object, &options.namespace))
+                || managed(&l.object, &options.release)
+        })
+        .collect();
+    // Each comparison hides the values of every Secret on its two sides and the values'
+    // passwords.
+    let drift = compare(last.clone(), live, secrets, options)?;
+    let mut report = compare(last, new, secrets, options)?;
+    report.drift = drift
+        .resources
+        .into_iter()
+        .filter(|r| r.action != Action::Unchanged)
+        .collect();
+    Ok(report)
 }
 
 /// Whether an upgrade of `release` would delete this old object if the new state lacks it.

@@ -5,9 +5,14 @@
 //! - A Secret's `stringData` is folded into `data`, as the API server stores it.
 //! - Quantities compare by value (`1Gi` is `1024Mi`), ports as int-or-string (`"6379"` is
 //!   `6379`): when equal, the old side takes the new side's spelling.
-//! - On a live object (one with server fields), fields only the live side has are server
-//!   defaults and are dropped, unless the object's `last-applied-configuration` shows they
-//!   were applied (then their removal is a real change); `--show-defaults` keeps them all.
+//! - On a live object (one with server fields), fields only the live side has are dropped as
+//!   server defaults or other managers' fields, unless the release set them: they are in the
+//!   object's `last-applied-configuration`, or `managedFields` gives them to the release's
+//!   managers and they do not hold a server default ([`super::ownership`],
+//!   [`super::defaults`]). Then their removal is a real change. `--show-defaults` keeps them
+//!   all.
+//! - Zero values the API server omits (`initialDelaySeconds: 0`, `value: ""`, `false`, `{}`)
+//!   count as absent when the live object lacks them.
 //! - Nulls go; keys are sorted.
 //!
 //! This module owns those rules; it leaves hiding Secret values to [`super::secret`].
@@ -15,6 +20,8 @@
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
+use super::defaults::is_default;
+use super::ownership::{self, Owned};
 use super::quantity::Quantity;
 
 pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
@@ -44,6 +51,16 @@ const QUANTITY_PARENTS: &[&str] = &[
 /// Quantity fields named on their own.
 const QUANTITY_FIELDS: &[&str] = &["sizeLimit"];
 
+/// Maps whose keys are the user's: the server keeps their empty values (`label: ""`).
+const FREE_FORM_MAPS: &[&str] = &[
+    "labels",
+    "annotations",
+    "matchLabels",
+    "nodeSelector",
+    "data",
+    "binaryData",
+];
+
 /// Int-or-string port fields.
 const PORT_FIELDS: &[&str] = &[
     "port",
@@ -63,6 +80,8 @@ pub fn normalize_pair(
     let prepare = |object: Option<Value>| {
         object.map(|mut object| {
             let live = is_live(&object);
+            let fields = ownership::release_fields(&object);
+            let written = ownership::written_fields(&object);
             let mut applied = strip_server_fields(&mut object);
             fold_string_data(&mut object);
             drop_nulls(&mut object);
@@ -70,22 +89,46 @@ pub fn normalize_pair(
                 fold_string_data(applied);
                 drop_nulls(applied);
             }
-            (object, live, applied)
+            (object, live, applied, fields, written)
         })
     };
     let old = prepare(old);
     let new = prepare(new);
     let (old, new) = match (old, new) {
-        (Some((mut old, old_live, old_applied)), Some((mut new, new_live, _))) => {
+        (
+            Some((mut old, old_live, old_applied, old_fields, _)),
+            Some((mut new, new_live, new_applied, _, new_written)),
+        ) => {
             harmonize(&mut old, &new, None, None);
             harmonize(&mut new, &old, None, None);
             if !show_defaults {
                 let config = is_config_data(&old);
                 if old_live {
-                    prune(&mut old, &mut new, old_applied.as_ref(), false, config);
+                    let fields = old_fields.as_ref().and_then(Value::as_object);
+                    let owned = fields.map_or(Owned::Nothing, Owned::Fields);
+                    prune(
+                        &mut old,
+                        &mut new,
+                        old_applied.as_ref(),
+                        owned,
+                        false,
+                        config,
+                        false,
+                    );
                 } else if new_live {
-                    // A live object as the new side (unusual, but symmetric).
-                    prune(&mut new, &mut old, None, false, config);
+                    // A live object as the new side (drift: the last release against it):
+                    // what anyone but a controller wrote there counts.
+                    let fields = new_written.as_ref().and_then(Value::as_object);
+                    let owned = fields.map_or(Owned::Nothing, Owned::Fields);
+                    prune(
+                        &mut new,
+                        &mut old,
+                        new_applied.as_ref(),
+                        owned,
+                        false,
+                        config,
+                        false,
+                    );
                 }
             }
             (Some(old), Some(new))
@@ -251,27 +294,45 @@ fn int_or_string(value: &Value) -> Option<i64> {
     }
 }
 
-/// Drops what only the live side has (server defaults) unless it was applied, and what only
-/// the desired side has when it is empty (the server drops empty fields). `keep_live_keys`
-/// keeps this level's live-only keys; `config` says this is the top of a ConfigMap or Secret,
-/// whose `data` keys are all the user's.
+/// Drops what only the live side has unless the release set it (it is in the
+/// `last-applied-configuration`, or the release's field managers own it and it is not a
+/// server default), and what only the desired side has when it is a zero value (the server
+/// omits empty fields: `initialDelaySeconds: 0`, `value: ""`, `{}`). `keep_live_keys` keeps
+/// this level's live-only keys; `config` says this is the top of a ConfigMap or Secret, whose
+/// `data` keys are all the user's.
 fn prune(
     live: &mut Value,
     desired: &mut Value,
     applied: Option<&Value>,
+    owned: Owned<'_>,
     keep_live_keys: bool,
     config: bool,
+    free_form: bool,
 ) {
     match (live, desired) {
         (Value::Object(l), Value::Object(d)) => {
             if !keep_live_keys {
-                l.retain(|k, _| d.contains_key(k) || applied.and_then(|a| a.get(k)).is_some());
+                let live_only: Vec<String> = l
+                    .keys()
+                    .filter(|k| !d.contains_key(*k) && applied.and_then(|a| a.get(*k)).is_none())
+                    .cloned()
+                    .collect();
+                for k in live_only {
+                    match release_part(&k, &l[&k], l, owned.key(&k)) {
+                        Some(kept) => l.insert(k, kept),
+                        None => l.remove(&k),
+                    };
+                }
             }
-            d.retain(|k, v| l.contains_key(k) || !is_empty(v));
+            if !free_form {
+                d.retain(|k, v| l.contains_key(k) || !is_zero(v));
+            }
             for (k, lv) in l.iter_mut() {
                 if let Some(dv) = d.get_mut(k) {
                     let keep = config && (k == "data" || k == "binaryData");
-                    prune(lv, dv, applied.and_then(|a| a.get(k)), keep, false);
+                    let applied = applied.and_then(|a| a.get(k));
+                    let free_form = FREE_FORM_MAPS.contains(&k.as_str());
+                    prune(lv, dv, applied, owned.key(k), keep, false, free_form);
                 }
             }
         }
@@ -280,7 +341,16 @@ fn prune(
             for (li, di) in list_pairs(l, d) {
                 if let (Some(li), Some(di)) = (li, di) {
                     let applied_item = applied_items.and_then(|a| matching_item(a, &l[li], li));
-                    prune(&mut l[li], &mut d[di], applied_item, false, false);
+                    let owned = owned.item(&l[li]);
+                    prune(
+                        &mut l[li],
+                        &mut d[di],
+                        applied_item,
+                        owned,
+                        false,
+                        false,
+                        false,
+                    );
                 }
             }
         }
@@ -288,12 +358,46 @@ fn prune(
     }
 }
 
-fn is_empty(value: &Value) -> bool {
+/// What of a live-only field the release set: its parts the release's managers own that do
+/// not hold server defaults; `None` when nothing is left.
+fn release_part(
+    key: &str,
+    value: &Value,
+    parent: &Map<String, Value>,
+    owned: Owned<'_>,
+) -> Option<Value> {
+    if owned == Owned::Nothing || is_default(key, value, parent) {
+        return None;
+    }
+    match (value, owned) {
+        (Value::Object(map), Owned::Fields(_)) => {
+            let kept: Map<String, Value> = map
+                .iter()
+                .filter_map(|(k, v)| Some((k.clone(), release_part(k, v, map, owned.key(k))?)))
+                .collect();
+            (!kept.is_empty()).then_some(Value::Object(kept))
+        }
+        (Value::Array(items), Owned::Fields(_)) => {
+            let kept: Vec<Value> = items
+                .iter()
+                .filter(|item| owned.item(item) != Owned::Nothing)
+                .cloned()
+                .collect();
+            (!kept.is_empty()).then_some(Value::Array(kept))
+        }
+        (value, _) => Some(value.clone()),
+    }
+}
+
+/// A value the API server does not store: empty, zero, `""` or `false` (`omitempty`).
+fn is_zero(value: &Value) -> bool {
     match value {
         Value::Object(m) => m.is_empty(),
         Value::Array(a) => a.is_empty(),
         Value::Null => true,
-        _ => false,
+        Value::Bool(b) => !b,
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        Value::String(s) => s.is_empty(),
     }
 }
 
@@ -466,6 +570,62 @@ mod tests {
         let (old, new) = normalized(live, desired, false);
         assert_eq!(old["metadata"]["labels"], json!({"x": "1"}));
         assert_eq!(new["metadata"]["labels"], json!({}));
+    }
+
+    /// Helm writes no `last-applied-configuration`: `managedFields` says what it set.
+    #[test]
+    fn release_owned_fields_that_go_are_removals() {
+        let live = json!({
+            "apiVersion": "apps/v1", "kind": "StatefulSet",
+            "metadata": {"name": "s", "uid": "u", "managedFields": [
+                {"manager": "helm", "operation": "Update", "fieldsV1": {"f:spec": {
+                    "f:revisionHistoryLimit": {},
+                    "f:topologySpreadConstraints": {".": {},
+                        "k:{\"topologyKey\":\"zone\",\"whenUnsatisfiable\":\"DoNotSchedule\"}": {".": {}}},
+                    "f:persistentVolumeClaimRetentionPolicy": {".": {}, "f:whenDeleted": {}, "f:whenScaled": {}},
+                    "f:updateStrategy": {".": {}, "f:type": {}, "f:rollingUpdate": {".": {}, "f:partition": {}}},
+                }}},
+                {"manager": "kubectl-edit", "operation": "Update", "fieldsV1": {"f:spec": {"f:minReadySeconds": {}}}},
+            ]},
+            "spec": {
+                "revisionHistoryLimit": 10,
+                "minReadySeconds": 5,
+                "topologySpreadConstraints": [{"topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule", "maxSkew": 1}],
+                "persistentVolumeClaimRetentionPolicy": {"whenDeleted": "Retain", "whenScaled": "Delete"},
+                "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": 0}},
+            },
+        });
+        let desired = json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "s"}, "spec": {}});
+        let (old, _) = normalized(live, desired, false);
+        // Defaults and another manager's field go; what the release set and no longer sets stays.
+        assert_eq!(
+            old["spec"],
+            json!({
+                "topologySpreadConstraints": [{"topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule", "maxSkew": 1}],
+                "persistentVolumeClaimRetentionPolicy": {"whenScaled": "Delete"},
+            })
+        );
+    }
+
+    #[test]
+    fn omitted_zero_values_are_absent() {
+        let live = json!({"metadata": {"uid": "u"}, "spec": {"probe": {"periodSeconds": 5},
+                          "env": [{"name": "A"}], "flag": true}});
+        let desired = json!({"metadata": {}, "spec": {"probe": {"periodSeconds": 5, "initialDelaySeconds": 0},
+                             "env": [{"name": "A", "value": ""}], "flag": true, "off": false}});
+        let (old, new) = normalized(live, desired, false);
+        assert_eq!(old, new);
+        // The server keeps empty values of the user's own maps.
+        let live = json!({"metadata": {"uid": "u", "labels": {}}, "data": {}});
+        let desired = json!({"metadata": {"labels": {"tier": ""}}, "data": {"empty": ""}});
+        let (old, new) = normalized(live, desired, false);
+        assert_ne!(old, new);
+        assert_eq!(new["metadata"]["labels"], json!({"tier": ""}));
+        // A real value is a change.
+        let live = json!({"metadata": {"uid": "u"}, "spec": {}});
+        let desired = json!({"metadata": {}, "spec": {"initialDelaySeconds": 5}});
+        let (old, new) = normalized(live, desired, false);
+        assert_ne!(old, new);
     }
 
     #[test]

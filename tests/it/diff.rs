@@ -392,20 +392,149 @@ metadata:
     );
 }
 
-/// The production render as `kubectl get -o yaml` returns it diffs as unchanged.
+/// The production render as `kubectl get -o yaml` returns it diffs as unchanged: applied
+/// with `kubectl apply` (last-applied), installed by Helm (only `managedFields`), as a `List`
+/// or as separate documents.
 #[test]
 fn live_fixture_production_is_unchanged() {
-    let path = fixture("live-production.yaml");
     let t = CliTest::new();
-    let run = t.run(&["diff", "--env", "production", "--against", &path]);
-    assert_eq!(
-        run.code,
-        0,
-        "tests/fixtures/diff/live-production.yaml no longer matches `redis-ha render --env production`.\n\
-         If the chart or the preset changed on purpose, regenerate it (see tests/fixtures/diff/make-live.py):\n\
-         cargo run -q -- render --env production -o json | python3 tests/fixtures/diff/make-live.py > tests/fixtures/diff/live-production.yaml\n\n{}",
-        run.snapshot()
+    for name in ["live-production.yaml", "live-production-helm.yaml"] {
+        let path = fixture(name);
+        let list = std::fs::read_to_string(&path).unwrap();
+        t.write("documents.yaml", &list_as_documents(&list));
+        for against in [path.as_str(), "documents.yaml"] {
+            let run = t.run(&["diff", "--env", "production", "--against", against]);
+            assert_eq!(
+                run.code,
+                0,
+                "{against}: tests/fixtures/diff/{name} no longer matches `redis-ha render --env production`.\n\
+                 If the chart or the preset changed on purpose, regenerate it (see tests/fixtures/diff/make-live.py).\n\n{}",
+                run.snapshot()
+            );
+            assert_eq!(
+                run.stdout, "~ 0 to change, + 0 to add, - 0 to remove, 19 unchanged\n",
+                "{against}"
+            );
+        }
+    }
+}
+
+/// A `kind: List` as `kubectl get` prints it, turned into one document per item.
+fn list_as_documents(list: &str) -> String {
+    let mut out = String::new();
+    for line in list.lines() {
+        if let Some(item) = line.strip_prefix("- ") {
+            out.push_str("---\n");
+            out.push_str(item);
+        } else if let Some(rest) = line.strip_prefix("  ") {
+            out.push_str(rest);
+        } else if !line.is_empty() {
+            continue;
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Against a Helm-installed release (no `last-applied-configuration`), a field the release set
+/// and no longer sets is a removal, with the right hazard; one set by another manager is not.
+#[test]
+fn removals_against_a_helm_installed_release() {
+    let t = CliTest::new();
+    let live = fixture("live-production-helm.yaml");
+    let table: &[(&[&str], &[&str], &str)] = &[
+        (
+            &["--set-json", "topologySpreadConstraints=[]"],
+            &["-      topologySpreadConstraints:\n"],
+            "pods-restart",
+        ),
+        (
+            &["--set-json", "resources.limits=null"],
+            &["-          limits:\n-            cpu: \"2\"\n"],
+            "pods-restart",
+        ),
+        (
+            &["--set", "antiAffinity=soft"],
+            &[
+                "-          requiredDuringSchedulingIgnoredDuringExecution:\n",
+                "+          preferredDuringSchedulingIgnoredDuringExecution:\n",
+            ],
+            "pods-restart",
+        ),
+        (
+            &["--set", "persistence.enabled=false"],
+            &["-  volumeClaimTemplates:\n"],
+            "statefulset-immutable-field-changed",
+        ),
+    ];
+    for (args, removed, hazard) in table {
+        let mut all = vec!["diff", "--env", "production", "--against", &live];
+        all.extend_from_slice(args);
+        let run = t.run(&all);
+        assert_eq!(run.code, 1, "{args:?}: {}", run.snapshot());
+        for line in *removed {
+            assert!(
+                run.stdout.contains(line),
+                "{args:?}: no {line:?} in\n{}",
+                run.stdout
+            );
+        }
+        all.extend(["-o", "json"]);
+        let run = t.run(&all);
+        assert!(
+            hazard_ids(&run).iter().any(|h| h == hazard),
+            "{args:?}: {}",
+            run.stdout
+        );
+    }
+    // A field another manager set (`kubectl edit`) is not the release's to remove.
+    let text = std::fs::read_to_string(&live).unwrap();
+    let sts = text.find("  kind: StatefulSet\n").unwrap();
+    let fields =
+        sts + text[sts..].find("    managedFields:\n").unwrap() + "    managedFields:\n".len();
+    let spec = sts + text[sts..].find("\n  spec:\n").unwrap() + "\n  spec:\n".len();
+    let edited = format!(
+        "{}    - apiVersion: apps/v1\n      fieldsType: FieldsV1\n      fieldsV1:\n        f:spec:\n          f:minReadySeconds: {{}}\n      manager: kubectl-edit\n      operation: Update\n      time: \"2025-01-16T10:00:00Z\"\n{}    minReadySeconds: 5\n{}",
+        &text[..fields],
+        &text[fields..spec],
+        &text[spec..]
     );
+    assert_ne!(edited, text);
+    t.write("edited.yaml", &edited);
+    let run = t.run(&["diff", "--env", "production", "--against", "edited.yaml"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+}
+
+/// `--against` is read by the same YAML 1.1 rules as the render: `0440` is 288 on both sides.
+#[test]
+fn yaml_1_1_scalars_diff_as_equal() {
+    let t = CliTest::new();
+    t.write(
+        "manifests.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  volumes:\n  - name: c\n    configMap:\n      name: c\n      defaultMode: 0440\n  hostNetwork: no\n",
+    );
+    let chart = fixture("passthrough");
+    let render = t.run(&[
+        "render",
+        "--chart",
+        &chart,
+        "--set-file",
+        "manifests=manifests.yaml",
+    ]);
+    assert_eq!(render.code, 0, "{}", render.stderr);
+    t.write("previous.yaml", &render.stdout);
+    for against in ["manifests.yaml", "previous.yaml"] {
+        let run = t.run(&[
+            "diff",
+            "--chart",
+            &chart,
+            "--set-file",
+            "manifests=manifests.yaml",
+            "--against",
+            against,
+        ]);
+        assert_eq!(run.code, 0, "{against}: {}", run.snapshot());
+    }
 }
 
 /// Every hazard has a fixture that triggers it and one that does not.
@@ -732,6 +861,186 @@ fn bundled_chart_password_change_is_masked() {
                 "{secret} leaked in {format}:\n{}",
                 run.stdout
             );
+        }
+    }
+}
+
+/// `--suppress KIND` leaves a kind out of the diff and the exit code, not out of the hazards;
+/// `--suppress-secrets` is the default, spelled as helm-diff does.
+#[test]
+fn suppress_kinds() {
+    let t = CliTest::new();
+    let args = ["--old-set", "auth.password=old-Pa55word"];
+    let run = diff(&t, &args);
+    assert_eq!(run.code, 1);
+    let mut suppressed = args.to_vec();
+    suppressed.extend(["--suppress", "secret", "--suppress", "StatefulSet"]);
+    let run = diff(&t, &suppressed);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    assert!(
+        run.stdout.starts_with(
+            "~ 0 to change, + 0 to add, - 0 to remove, 4 unchanged\n3 resources of suppressed kinds left out (1 Secret, 2 StatefulSet)\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("warning[password-changed]"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("~ Secret"), "{}", run.stdout);
+    suppressed.extend(["--fail-on", "hazard"]);
+    assert_eq!(diff(&t, &suppressed).code, 1);
+    let mut masked = args.to_vec();
+    masked.push("--suppress-secrets");
+    let run = diff(&t, &masked);
+    assert_eq!(run.code, 1);
+    assert!(!run.stdout.contains(PASSWORD_B64), "{}", run.stdout);
+    masked.push("--show-secrets");
+    assert_eq!(diff(&t, &masked).code, 2);
+}
+
+/// `--against` the last release and `--live` its objects: what the upgrade changes and what
+/// changed on the cluster show apart, drift masked like changes in every format.
+#[test]
+fn three_way_drift() {
+    use base64::Engine as _;
+    let t = CliTest::new();
+    let render = t.run(&["render", "--chart", &fixture("chart")]);
+    assert_eq!(render.code, 0, "{}", render.stderr);
+    t.write("last.yaml", &render.stdout);
+    let live = std::fs::read_to_string(fixture("live-chart.yaml")).unwrap();
+    // Unchanged since the release: no drift, no change.
+    t.write("live.yaml", &live);
+    let run = diff(&t, &["--against", "last.yaml", "--live", "live.yaml"]);
+    assert_eq!(run.code, 0, "{}", run.snapshot());
+    // Someone edited the config and the password on the cluster.
+    let drifted_password = "dr1ft-Pa55word";
+    let drifted_b64 = base64::engine::general_purpose::STANDARD.encode(drifted_password);
+    let edited = live
+        .replacen(
+            &format!("redis-password: {PASSWORD_B64}"),
+            &format!("redis-password: {drifted_b64}"),
+            1,
+        )
+        .replacen("      maxmemory 1gb\n", "      maxmemory 8gb\n", 1);
+    assert_ne!(edited, live);
+    t.write("live.yaml", &edited);
+    let run = diff(
+        &t,
+        &[
+            "--against",
+            "last.yaml",
+            "--live",
+            "live.yaml",
+            "--set",
+            "redis.maxmemory=2gb",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.snapshot());
+    let (changes, drift) = run.stdout.split_once("\nDrift: ").expect("a drift section");
+    assert!(changes.contains("+    maxmemory 2gb"), "{}", run.stdout);
+    assert!(
+        drift.contains("! ConfigMap default/redis-ha-redis-config (v1, changed on the cluster)"),
+        "{}",
+        run.stdout
+    );
+    assert!(drift.contains("+    maxmemory 8gb"), "{}", run.stdout);
+    assert!(
+        drift.contains("! Secret default/redis-ha-redis-auth"),
+        "{}",
+        run.stdout
+    );
+    for format in ["text", "json", "markdown"] {
+        let run = diff(
+            &t,
+            &[
+                "--against",
+                "last.yaml",
+                "--live",
+                "live.yaml",
+                "-o",
+                format,
+            ],
+        );
+        assert_eq!(run.code, 1, "{format}: {}", run.stderr);
+        for secret in [
+            PASSWORD,
+            PASSWORD_B64,
+            drifted_password,
+            drifted_b64.as_str(),
+        ] {
+            assert!(
+                !run.stdout.contains(secret),
+                "{secret} leaked in {format}:\n{}",
+                run.stdout
+            );
+        }
+        assert!(
+            run.stdout.contains("redis-password"),
+            "{format}: {}",
+            run.stdout
+        );
+    }
+    let doc = json(&diff(
+        &t,
+        &[
+            "--against",
+            "last.yaml",
+            "--live",
+            "live.yaml",
+            "-o",
+            "json",
+        ],
+    ));
+    let drift: Vec<_> = doc["drift"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(drift, ["Secret", "ConfigMap"]);
+    assert_eq!(doc["summary"]["change"], 0);
+    // `--live` needs the last release.
+    assert_eq!(diff(&t, &["--live", "live.yaml"]).code, 2);
+}
+
+/// A release rendered with `-n default` and running in `prod`: no false password change, and
+/// the Sentinel IDs that differ say why.
+#[test]
+fn rendered_for_another_namespace() {
+    let t = CliTest::new();
+    for (env, expected, absent) in [
+        (
+            "production",
+            Some("sentinel-id-changed"),
+            "password-changed",
+        ),
+        ("dev", None, "password-changed"),
+    ] {
+        let render = t.run(&["render", "--env", env, "-n", "default"]);
+        assert_eq!(render.code, 0, "{}", render.stderr);
+        let moved = render
+            .stdout
+            .replace("\n  namespace: default\n", "\n  namespace: prod\n");
+        t.write("running.yaml", &moved);
+        let run = t.run(&[
+            "diff",
+            "--env",
+            env,
+            "-n",
+            "prod",
+            "--against",
+            "running.yaml",
+            "-o",
+            "json",
+        ]);
+        assert_eq!(run.code, 1, "{env}: {}", run.stderr);
+        let ids = hazard_ids(&run);
+        assert!(!ids.iter().any(|h| h == absent), "{env}: {ids:?}");
+        if let Some(expected) = expected {
+            assert!(ids.iter().any(|h| h == expected), "{env}: {ids:?}");
         }
     }
 }

@@ -6,10 +6,15 @@
 //! [`HAZARDS`]. Checks see both sides of every resource, normalized but not masked, and must
 //! never put a Secret value into a finding.
 
+mod auth_secret_changed;
+mod claim_retention_deletes_data;
+mod config_command_renamed;
 mod deployment_selector_changed;
 mod password_changed;
 mod pods_restart;
+mod redis_port_changed;
 mod sentinel_count_changed;
+mod sentinel_id_changed;
 mod sentinel_master_name_changed;
 mod sentinel_quorum_changed;
 mod service_cluster_ip_changed;
@@ -17,7 +22,10 @@ mod service_selector_changed;
 mod service_type_changed;
 mod statefulset_immutable_field_changed;
 mod statefulset_removed;
+mod statefulset_renamed;
+mod statefulset_scaled_down;
 mod storage_class_changed;
+mod tls_enabled;
 mod volume_claim_expansion;
 mod volume_claim_removed;
 mod volume_claim_shrink;
@@ -27,10 +35,15 @@ use serde_json::Value;
 
 use super::matching::{Pair, ResourceKey};
 
+pub use auth_secret_changed::AuthSecretChanged;
+pub use claim_retention_deletes_data::ClaimRetentionDeletesData;
+pub use config_command_renamed::ConfigCommandRenamed;
 pub use deployment_selector_changed::DeploymentSelectorChanged;
 pub use password_changed::PasswordChanged;
 pub use pods_restart::PodsRestart;
+pub use redis_port_changed::RedisPortChanged;
 pub use sentinel_count_changed::SentinelCountChanged;
+pub use sentinel_id_changed::SentinelIdChanged;
 pub use sentinel_master_name_changed::SentinelMasterNameChanged;
 pub use sentinel_quorum_changed::SentinelQuorumChanged;
 pub use service_cluster_ip_changed::ServiceClusterIpChanged;
@@ -38,7 +51,10 @@ pub use service_selector_changed::ServiceSelectorChanged;
 pub use service_type_changed::ServiceTypeChanged;
 pub use statefulset_immutable_field_changed::StatefulSetImmutableFieldChanged;
 pub use statefulset_removed::StatefulSetRemoved;
+pub use statefulset_renamed::StatefulSetRenamed;
+pub use statefulset_scaled_down::StatefulSetScaledDown;
 pub use storage_class_changed::StorageClassChanged;
+pub use tls_enabled::TlsEnabled;
 pub use volume_claim_expansion::VolumeClaimExpansion;
 pub use volume_claim_removed::VolumeClaimRemoved;
 pub use volume_claim_shrink::VolumeClaimShrink;
@@ -54,11 +70,19 @@ pub const HAZARDS: &[&dyn Check] = &[
     &ServiceTypeChanged,
     &ServiceSelectorChanged,
     &StatefulSetRemoved,
+    &StatefulSetRenamed,
+    &StatefulSetScaledDown,
+    &ClaimRetentionDeletesData,
     &VolumeClaimRemoved,
     &SentinelMasterNameChanged,
     &SentinelQuorumChanged,
     &SentinelCountChanged,
     &PasswordChanged,
+    &AuthSecretChanged,
+    &TlsEnabled,
+    &RedisPortChanged,
+    &ConfigCommandRenamed,
+    &SentinelIdChanged,
     &PodsRestart,
 ];
 
@@ -388,6 +412,47 @@ fn read_sentinel_side<'a>(cx: &Context<'a>, new_side: bool) -> SentinelSide<'a> 
         }
     }
     side
+}
+
+/// The words of every directive line in a side's Redis configuration files (the `*.conf`
+/// keys of ConfigMaps that are not Sentinel's), with the ConfigMap that holds them.
+fn redis_directives<'a>(cx: &Context<'a>, new_side: bool) -> Vec<(&'a ResourceKey, Vec<&'a str>)> {
+    let mut out = Vec::new();
+    for (key, old, new) in cx.all() {
+        let Some(object) = (if new_side { new } else { old }) else {
+            continue;
+        };
+        if !key.is("", "ConfigMap") || is_sentinel(key, object) {
+            continue;
+        }
+        let Some(data) = object.get("data").and_then(Value::as_object) else {
+            continue;
+        };
+        for (file, text) in data {
+            let Some(text) = text.as_str().filter(|_| file.ends_with(".conf")) else {
+                continue;
+            };
+            for line in text.lines() {
+                let words: Vec<&str> = line.split_whitespace().collect();
+                if words.first().is_some_and(|w| !w.starts_with('#')) {
+                    out.push((key, words));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The arguments of the first Redis directive `name` on a side (`port` gives `["6379"]`).
+fn redis_directive<'a>(
+    cx: &Context<'a>,
+    new_side: bool,
+    name: &str,
+) -> Option<(&'a ResourceKey, Vec<&'a str>)> {
+    redis_directives(cx, new_side)
+        .into_iter()
+        .find(|(_, words)| words[0].eq_ignore_ascii_case(name))
+        .map(|(key, words)| (key, words[1..].to_vec()))
 }
 
 /// The volume claims a resource asks for: a PVC's spec, or each of a StatefulSet's

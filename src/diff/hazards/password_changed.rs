@@ -93,6 +93,14 @@ impl Check for PasswordChanged {
         if found.len() > before {
             return;
         }
+        // A Secret on both sides was compared above: its values did not change, so a changed
+        // checksum hashes something else (the namespace or labels of the rendered Secret).
+        if cx
+            .all()
+            .any(|(key, old, new)| key.is("", "Secret") && old.is_some() && new.is_some())
+        {
+            return;
+        }
         // The Secret is not rendered (`auth.existingSecret`) or not in the diff: the pod
         // templates' checksum of it still tells.
         for (key, old, new) in cx.changed() {
@@ -136,5 +144,41 @@ impl Check for PasswordChanged {
                 fix(),
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::run;
+    use super::*;
+
+    fn side(password: &str, checksum: &str) -> String {
+        format!(
+            "apiVersion: v1\nkind: Secret\nmetadata: {{name: auth}}\ndata: {{redis-password: {password}}}\n---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{name: redis}}\nspec:\n  template:\n    metadata:\n      annotations: {{checksum/secret: {checksum}}}\n"
+        )
+    }
+
+    /// Rendered for another namespace: the checksum differs, the password does not.
+    #[test]
+    fn checksum_alone_is_no_change_when_the_secret_is_compared() {
+        assert_eq!(
+            run(
+                &PasswordChanged,
+                &side("YQ==", "aaaa"),
+                &side("YQ==", "bbbb")
+            ),
+            []
+        );
+        let found = run(
+            &PasswordChanged,
+            &side("YQ==", "aaaa"),
+            &side("Yg==", "bbbb"),
+        );
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].message.contains("`redis-password` changes"),
+            "{}",
+            found[0].message
+        );
     }
 }

@@ -19,6 +19,11 @@ struct Document<'a> {
     resources: Vec<Resource<'a>>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     ignored: &'a [ResourceKey],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    suppressed: &'a [ResourceKey],
+    /// Live objects against the last release (`--live`), in the shape of `resources`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    drift: Vec<Resource<'a>>,
 }
 
 #[derive(Serialize)]
@@ -37,6 +42,19 @@ struct Resource<'a> {
     diff: String,
 }
 
+fn resource(r: &crate::diff::Resource, context: usize) -> Resource<'_> {
+    Resource {
+        api_version: &r.api_version,
+        kind: &r.key.kind,
+        namespace: &r.key.namespace,
+        name: &r.key.name,
+        action: r.action,
+        changes: &r.changes,
+        secret_keys: &r.secret_keys,
+        diff: unified_text(&r.old_yaml, &r.new_yaml, context),
+    }
+}
+
 pub fn write(report: &Report, context: usize, out: &mut dyn Write) -> io::Result<()> {
     let doc = Document {
         summary: report.summary(),
@@ -44,18 +62,11 @@ pub fn write(report: &Report, context: usize, out: &mut dyn Write) -> io::Result
         resources: report
             .resources
             .iter()
-            .map(|r| Resource {
-                api_version: &r.api_version,
-                kind: &r.key.kind,
-                namespace: &r.key.namespace,
-                name: &r.key.name,
-                action: r.action,
-                changes: &r.changes,
-                secret_keys: &r.secret_keys,
-                diff: unified_text(&r.old_yaml, &r.new_yaml, context),
-            })
+            .map(|r| resource(r, context))
             .collect(),
         ignored: &report.ignored,
+        suppressed: &report.suppressed,
+        drift: report.drift.iter().map(|r| resource(r, context)).collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)

@@ -3,13 +3,22 @@
 
 use std::io::{self, Write};
 
-use super::{action_sign, ignored_line, summary_line, unified_text};
+use super::{
+    action_sign, drift_line, drift_word, ignored_line, summary_line, suppressed_line, unified_text,
+};
 use crate::diff::hazards::Severity;
 use crate::diff::{Action, Report};
 
 pub fn write(report: &Report, context: usize, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "### `redis-ha diff`: {}", summary_line(report))?;
-    if let Some(line) = ignored_line(report) {
+    for line in [
+        drift_line(report),
+        ignored_line(report),
+        suppressed_line(report),
+    ]
+    .into_iter()
+    .flatten()
+    {
         writeln!(out, "\n{line}")?;
     }
     if !report.hazards.is_empty() {
@@ -42,17 +51,36 @@ pub fn write(report: &Report, context: usize, out: &mut dyn Write) -> io::Result
         writeln!(out, "\n#### Changes")?;
     }
     for r in changed {
-        let diff = unified_text(&r.old_yaml, &r.new_yaml, context);
-        let fence = "`".repeat(longest_backtick_run(&diff).max(2) + 1);
+        let sign = action_sign(r.action).to_string();
+        details(r, &sign, &html_escape(&r.api_version), context, out)?;
+    }
+    if !report.drift.is_empty() {
         writeln!(
             out,
-            "\n<details><summary><code>{} {}</code> ({})</summary>\n\n{fence}diff\n{diff}{fence}\n\n</details>",
-            action_sign(r.action),
-            html_escape(&r.key.to_string()),
-            html_escape(&r.api_version),
+            "\n#### Drift on the cluster\n\nLive objects against the last release: changed since by someone else, not by the upgrade."
         )?;
+        for r in &report.drift {
+            let label = format!("{}, {}", html_escape(&r.api_version), drift_word(r.action));
+            details(r, "!", &label, context, out)?;
+        }
     }
     Ok(())
+}
+
+fn details(
+    r: &crate::diff::Resource,
+    sign: &str,
+    label: &str,
+    context: usize,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let diff = unified_text(&r.old_yaml, &r.new_yaml, context);
+    let fence = "`".repeat(longest_backtick_run(&diff).max(2) + 1);
+    writeln!(
+        out,
+        "\n<details><summary><code>{sign} {}</code> ({label})</summary>\n\n{fence}diff\n{diff}{fence}\n\n</details>",
+        html_escape(&r.key.to_string()),
+    )
 }
 
 fn longest_backtick_run(text: &str) -> usize {

@@ -103,6 +103,45 @@ pub fn ignored_line(report: &Report) -> Option<String> {
     ))
 }
 
+/// `! 2 live objects drifted from the last release (changed on the cluster)`.
+pub fn drift_line(report: &Report) -> Option<String> {
+    let count = report.drift.len();
+    let noun = if count == 1 { "object" } else { "objects" };
+    (count > 0).then(|| {
+        format!("! {count} live {noun} drifted from the last release (changed on the cluster, not by the upgrade)")
+    })
+}
+
+/// `2 resources of suppressed kinds left out (2 Secret)`.
+pub fn suppressed_line(report: &Report) -> Option<String> {
+    if report.suppressed.is_empty() {
+        return None;
+    }
+    let mut kinds: Vec<(&str, usize)> = Vec::new();
+    for key in &report.suppressed {
+        match kinds.iter_mut().find(|(k, _)| *k == key.kind) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((&key.kind, 1)),
+        }
+    }
+    let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    let count = report.suppressed.len();
+    let noun = if count == 1 { "resource" } else { "resources" };
+    Some(format!(
+        "{count} {noun} of suppressed kinds left out ({})",
+        kinds.join(", ")
+    ))
+}
+
+/// How a drifted resource differs from the last release.
+pub fn drift_word(action: Action) -> &'static str {
+    match action {
+        Action::Add => "only on the cluster",
+        Action::Remove => "deleted from the cluster",
+        _ => "changed on the cluster",
+    }
+}
+
 /// The sign of a resource's header.
 pub fn action_sign(action: Action) -> char {
     match action {
