@@ -8,7 +8,7 @@ use anyhow::Context as _;
 
 use super::Outcome;
 use crate::cli::{ManifestFormat, RenderArgs};
-use crate::manifest::{Manifest, to_helm_text};
+use crate::manifest::{Manifest, select_helm_text, to_helm_file_text, to_helm_text};
 use crate::release;
 
 pub fn run(args: &RenderArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
@@ -20,20 +20,34 @@ pub fn run(args: &RenderArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
         output,
     } = args;
     let chart = release::load_chart(values.chart.as_deref())?;
-    let (_, mut manifests) =
-        release::render_checked(&chart, &values.sources(), &release_args.options())?;
-    if !show_only.is_empty() {
-        manifests = select(manifests, show_only, &chart.metadata.name)?;
-    }
+    let (_, all) = release::render_checked(&chart, &values.sources(), &release_args.options())?;
     let name = &chart.metadata.name;
+    let selected;
+    let manifests: &[Manifest] = if show_only.is_empty() {
+        &all
+    } else {
+        selected = select(all.clone(), show_only, name)?;
+        &selected
+    };
     if let Some(dir) = output_dir {
-        for path in write_output_dir(dir, name, &manifests)? {
+        for path in write_output_dir(dir, name, manifests)? {
             writeln!(out, "wrote {}", path.display())?;
         }
         return Ok(Outcome::Clean);
     }
     match output {
-        ManifestFormat::Yaml => out.write_all(to_helm_text(name, &manifests).as_bytes())?,
+        ManifestFormat::Yaml if show_only.is_empty() => {
+            out.write_all(to_helm_text(name, manifests).as_bytes())?;
+        }
+        // Helm selects from its whole output, split again: print what it prints.
+        ManifestFormat::Yaml => {
+            let matchers = matchers(show_only, name)?;
+            let text = select_helm_text(&to_helm_text(name, &all), &matchers, |(_, m), path| {
+                m.is_match(path)
+            })
+            .map_err(|(glob, _)| missing_template(glob))?;
+            out.write_all(text.as_bytes())?;
+        }
         ManifestFormat::Json => {
             let objects: Vec<_> = manifests.iter().map(|m| &m.object).collect();
             serde_json::to_writer_pretty(&mut *out, &objects)?;
@@ -50,22 +64,13 @@ fn select(
     globs: &[String],
     chart: &str,
 ) -> anyhow::Result<Vec<Manifest>> {
-    let mut matchers = Vec::new();
-    for glob in globs {
-        let pattern = glob.strip_prefix(&format!("{chart}/")).unwrap_or(glob);
-        let matcher = globset::Glob::new(pattern)
-            .with_context(|| format!("invalid --show-only glob `{glob}`"))?
-            .compile_matcher();
-        matchers.push((glob, matcher));
-    }
+    let matchers = matchers(globs, chart)?;
     for (glob, matcher) in &matchers {
         if !manifests
             .iter()
             .any(|m| matcher.is_match(format!("templates/{}", m.template)))
         {
-            anyhow::bail!(
-                "could not find template `{glob}` in chart\n  hint: paths look like `templates/redis-statefulset.yaml`"
-            );
+            return Err(missing_template(glob));
         }
     }
     Ok(manifests
@@ -75,6 +80,27 @@ fn select(
             matchers.iter().any(|(_, matcher)| matcher.is_match(&path))
         })
         .collect())
+}
+
+fn matchers<'g>(
+    globs: &'g [String],
+    chart: &str,
+) -> anyhow::Result<Vec<(&'g String, globset::GlobMatcher)>> {
+    let mut matchers = Vec::new();
+    for glob in globs {
+        let pattern = glob.strip_prefix(&format!("{chart}/")).unwrap_or(glob);
+        let matcher = globset::Glob::new(pattern)
+            .with_context(|| format!("invalid --show-only glob `{glob}`"))?
+            .compile_matcher();
+        matchers.push((glob, matcher));
+    }
+    Ok(matchers)
+}
+
+fn missing_template(glob: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "could not find template `{glob}` in chart\n  hint: paths look like `templates/redis-statefulset.yaml`"
+    )
 }
 
 /// Writes `DIR/<chart>/templates/<file>`: everything is staged first, then moved into place,
@@ -100,7 +126,7 @@ fn write_output_dir(
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        std::fs::write(&path, to_helm_text(chart, list))
+        std::fs::write(&path, to_helm_file_text(chart, list))
             .with_context(|| format!("cannot write `{}`", path.display()))?;
         staged.push(rel);
     }
