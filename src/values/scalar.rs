@@ -67,7 +67,6 @@ pub fn resolve(text: &str, plain: bool, tag: Option<&str>) -> Result<Scalar, Str
     match (wanted, kind, value) {
         (w, k, v) if w == k => Ok(v),
         (Kind::Float, Kind::Int, Scalar::Int(i)) => Ok(Scalar::Float(i as f64)),
-        (Kind::Float, Kind::Int, Scalar::Uint(u)) => Ok(Scalar::Float(u as f64)),
         _ => Err(format!(
             "cannot decode {} `{text}` as a {}",
             kind.name(),

@@ -295,6 +295,9 @@ struct Loader<'a> {
     alias_bytes: u64,
     /// Whether the document has an infinity or NaN (checked once it is complete).
     non_finite: bool,
+    /// Whether the document has a key Helm refuses (a null key, say): like a non-finite value,
+    /// it is only an error if it survives duplicate keys and merges.
+    refused_keys: bool,
     warnings: Vec<YamlWarning>,
 }
 
@@ -328,6 +331,7 @@ impl<'a> Loader<'a> {
             alias_decodes: 0,
             alias_bytes: 0,
             non_finite: false,
+            refused_keys: false,
             warnings: Vec::new(),
         }
     }
@@ -388,11 +392,12 @@ impl<'a> Loader<'a> {
         self.alias_decodes = 0;
         self.alias_bytes = 0;
         self.non_finite = false;
+        self.refused_keys = false;
         let root = self.tree()?;
         if let Some(root) = &root
-            && self.non_finite
+            && (self.non_finite || self.refused_keys)
         {
-            self.check_finite(root)?;
+            self.check_final(root)?;
         }
         Ok(root)
     }
@@ -648,6 +653,25 @@ impl<'a> Loader<'a> {
                         *key = Some(match done.key {
                             KeyForm::Key(k) => (k, false, done.node.origin),
                             KeyForm::Merge => (String::new(), true, done.node.origin),
+                            // go-yaml decodes a null key; only the JSON step refuses it.
+                            KeyForm::Refused(what)
+                                if !matches!(done.node.value, Value::Map(_) | Value::Seq(_)) =>
+                            {
+                                self.refused_keys = true;
+                                let text = match &done.node.value {
+                                    Value::Null => String::new(),
+                                    other => Node::new(other.clone(), Origin::Computed)
+                                        .to_json()
+                                        .to_string(),
+                                };
+                                // The key's position rides along for the error.
+                                let (line, col) = position(&done.node.origin);
+                                (
+                                    format!("{REFUSED_KEY}{what}\0{text}\0{line}:{col}"),
+                                    false,
+                                    done.node.origin,
+                                )
+                            }
                             KeyForm::Refused(what) => {
                                 return Err(self.invalid(
                                     &done.node.origin,
@@ -748,8 +772,9 @@ impl<'a> Loader<'a> {
         Ok(())
     }
 
-    /// Helm goes through JSON, which has no infinity or NaN: such a value fails the whole file.
-    fn check_finite(&self, root: &Node) -> Result<(), YamlError> {
+    /// Helm goes through JSON, which has no infinity or NaN and only string keys: such a value
+    /// or key, if it is still in the document once it is complete, fails the whole file.
+    fn check_final(&self, root: &Node) -> Result<(), YamlError> {
         let mut stack = vec![root];
         while let Some(node) = stack.pop() {
             match &node.value {
@@ -768,13 +793,40 @@ impl<'a> Loader<'a> {
                     ));
                 }
                 Value::Seq(items) => stack.extend(items.iter().rev()),
-                Value::Map(map) => stack.extend(map.values().rev()),
+                Value::Map(map) => {
+                    for (key, value) in map.iter().rev() {
+                        if let Some(rest) = key.strip_prefix(REFUSED_KEY) {
+                            let mut parts = rest.split('\0');
+                            let what = parts.next().unwrap_or(rest);
+                            let (line, col) = parts
+                                .nth(1)
+                                .and_then(|p| p.split_once(':'))
+                                .and_then(|(l, c)| Some((l.parse().ok()?, c.parse().ok()?)))
+                                .unwrap_or_else(|| position(&value.origin));
+                            let at = Origin::File {
+                                layer: self.layer,
+                                path: self.path.clone(),
+                                line,
+                                col,
+                            };
+                            return Err(self.invalid(
+                                &at,
+                                format!("invalid map key: Helm cannot use {what}"),
+                                Some("quote the key to make it a string"),
+                            ));
+                        }
+                        stack.push(value);
+                    }
+                }
                 _ => {}
             }
         }
         Ok(())
     }
 }
+
+/// Marks a key Helm refuses until the document is complete (no YAML key starts so).
+const REFUSED_KEY: &str = "\0\u{1}refused-key:";
 
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
@@ -807,6 +859,12 @@ mod tests {
             ("a: 1000000", r#"{"a":1000000}"#),
             ("a: 1.5", r#"{"a":1.5}"#),
             ("a: 1e3", r#"{"a":1000.0}"#),
+            ("a: !!int \"12\"", r#"{"a":12}"#),
+            ("a: 1e400", r#"{"a":"1e400"}"#),
+            ("a: 0o777", r#"{"a":511}"#),
+            ("a: _1", r#"{"a":"_1"}"#),
+            ("1e10: a", r#"{"1e+10":"a"}"#),
+            (".inf: a", r#"{".inf":"a"}"#),
             ("a: ~", r#"{"a":null}"#),
             ("a:", r#"{"a":null}"#),
             ("a: 1.2.3", r#"{"a":"1.2.3"}"#),
@@ -829,11 +887,37 @@ mod tests {
 
     #[test]
     fn anchors_and_merge_keys() {
-        let text = "base: &b {x: 1, z: 2}\nother:\n  <<: *b\n  z: 3\n";
-        assert_eq!(
-            json(text),
-            r#"{"base":{"x":1,"z":2},"other":{"x":1,"z":3}}"#
-        );
+        // Each row as Helm 4.2.3 reads it (`helm-values`).
+        let table: &[(&str, &str)] = &[
+            (
+                "b: &b {x: 1, z: 2}\no:\n  <<: *b\n  z: 3\n",
+                r#"{"b":{"x":1,"z":2},"o":{"x":1,"z":3}}"#,
+            ),
+            ("c: {x: 0, <<: {x: 1}}", r#"{"c":{"x":1}}"#),
+            ("c: {<<: {x: 1}, x: 0}", r#"{"c":{"x":0}}"#),
+            (
+                "a: &a {x: 1}\nb: {<<: [*a, {x: 2, w: 3}]}",
+                r#"{"a":{"x":1},"b":{"w":3,"x":1}}"#,
+            ),
+            (
+                "a: &a {x: 1}\nb: {\"<<\": *a}",
+                r#"{"a":{"x":1},"b":{"<<":{"x":1}}}"#,
+            ),
+        ];
+        for (input, expected) in table {
+            assert_eq!(json(input), *expected, "input: {input}");
+        }
+        for refused in [
+            "a: &a [1]\nb: {<<: *a}",
+            "b: {<<: 1}",
+            "a: &a {x: 1}\nb: {<<: [*a, 1]}",
+        ] {
+            let err = parse_values(refused, "f", FileLayer::User).unwrap_err();
+            assert!(
+                err.to_string().contains("map merge requires"),
+                "{refused}: {err}"
+            );
+        }
     }
 
     #[test]
@@ -874,6 +958,16 @@ mod tests {
 
     #[test]
     fn errors() {
+        // a key Helm refuses is an error only if it survives to the end, as in Helm
+        assert_eq!(json("a: {~: 1}\na: 2\n"), r#"{"a":2}"#);
+        let null_key = parse_values("a: {~: 1}\n", "f.yaml", FileLayer::User).unwrap_err();
+        assert_eq!(null_key.line(), 1);
+        assert!(null_key.to_string().contains("null map key"), "{null_key}");
+        assert_eq!(json("a: .inf\na: 1\n"), r#"{"a":1}"#);
+        // a `--- text` line is not a separator Helm accepts; `...` ends the document
+        assert!(parse_values("a: 1\n--- b: 2\n", "f", FileLayer::User).is_err());
+        assert_eq!(json("a: 1\n...\nb: 2\n"), r#"{"a":1}"#);
+        assert_eq!(json("a: 1\n--- # two\nb: 2\n"), r#"{"a":1,"b":2}"#);
         let not_map = parse_values("- 1\n", "f.yaml", FileLayer::User).unwrap_err();
         assert_eq!(
             not_map.to_string(),
