@@ -9,7 +9,7 @@ use anyhow::Context as _;
 
 use super::Outcome;
 use crate::cli::{ManifestFormat, RenderArgs};
-use crate::manifest::{Manifest, to_helm_text};
+use crate::manifest::{Manifest, select_helm_text, to_helm_file_text, to_helm_text};
 use crate::release;
 
 pub fn run(args: &RenderArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
@@ -26,17 +26,21 @@ pub fn run(args: &RenderArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     let chart_path = chart_arg.as_deref().or(values.chart.as_deref());
     let chart = release::load_chart(chart_path)?;
     let options = release_args.options();
-    let mut manifests = if *skip_schema_validation {
+    let all = if *skip_schema_validation {
         let merged = release::merged_values(&chart, &values.sources())?;
         release::render(&chart, &merged, &options)?
     } else {
         release::render_checked(&chart, &values.sources(), &options)?.1
     };
-    let notes = next_steps(&manifests, &options.namespace);
-    if !show_only.is_empty() {
-        manifests = select(manifests, show_only, &chart.metadata.name)?;
-    }
+    let notes = next_steps(&all, &options.namespace);
     let name = &chart.metadata.name;
+    let selected;
+    let manifests: &[Manifest] = if show_only.is_empty() {
+        &all
+    } else {
+        selected = select(all.clone(), show_only, name)?;
+        &selected
+    };
     if let Some(dir) = output_dir {
         let written = write_output_dir(
             &OutputDir {
@@ -45,14 +49,26 @@ pub fn run(args: &RenderArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
                 source: chart_path,
                 overwrite: *overwrite,
             },
-            &manifests,
+            manifests,
         )?;
         for path in written {
             writeln!(out, "wrote {}", path.display())?;
         }
     } else {
         match output {
-            ManifestFormat::Yaml => out.write_all(to_helm_text(name, &manifests).as_bytes())?,
+            ManifestFormat::Yaml if show_only.is_empty() => {
+                out.write_all(to_helm_text(name, manifests).as_bytes())?;
+            }
+            // Helm selects from its whole output, split again: print what it prints.
+            ManifestFormat::Yaml => {
+                let matchers = matchers(show_only, name)?;
+                let text =
+                    select_helm_text(&to_helm_text(name, &all), &matchers, |(_, m), path| {
+                        m.is_match(path)
+                    })
+                    .map_err(|(glob, _)| missing_template(glob))?;
+                out.write_all(text.as_bytes())?;
+            }
             ManifestFormat::Json => {
                 let objects: Vec<_> = manifests.iter().map(|m| &m.object).collect();
                 serde_json::to_writer_pretty(&mut *out, &objects)?;
@@ -212,22 +228,13 @@ fn select(
     globs: &[String],
     chart: &str,
 ) -> anyhow::Result<Vec<Manifest>> {
-    let mut matchers = Vec::new();
-    for glob in globs {
-        let pattern = glob.strip_prefix(&format!("{chart}/")).unwrap_or(glob);
-        let matcher = globset::Glob::new(pattern)
-            .with_context(|| format!("invalid --show-only glob `{glob}`"))?
-            .compile_matcher();
-        matchers.push((glob, matcher));
-    }
+    let matchers = matchers(globs, chart)?;
     for (glob, matcher) in &matchers {
         if !manifests
             .iter()
             .any(|m| matcher.is_match(format!("templates/{}", m.template)))
         {
-            anyhow::bail!(
-                "could not find template `{glob}` in chart\n  hint: paths look like `templates/redis-statefulset.yaml`"
-            );
+            return Err(missing_template(glob));
         }
     }
     Ok(manifests
@@ -237,6 +244,27 @@ fn select(
             matchers.iter().any(|(_, matcher)| matcher.is_match(&path))
         })
         .collect())
+}
+
+fn matchers<'g>(
+    globs: &'g [String],
+    chart: &str,
+) -> anyhow::Result<Vec<(&'g String, globset::GlobMatcher)>> {
+    let mut matchers = Vec::new();
+    for glob in globs {
+        let pattern = glob.strip_prefix(&format!("{chart}/")).unwrap_or(glob);
+        let matcher = globset::Glob::new(pattern)
+            .with_context(|| format!("invalid --show-only glob `{glob}`"))?
+            .compile_matcher();
+        matchers.push((glob, matcher));
+    }
+    Ok(matchers)
+}
+
+fn missing_template(glob: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "could not find template `{glob}` in chart\n  hint: paths look like `templates/redis-statefulset.yaml`"
+    )
 }
 
 /// Where `--output-dir` writes, and what it must not touch.
@@ -339,7 +367,7 @@ fn swap_in(
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create `{}`", parent.display()))?;
         }
-        std::fs::write(&path, to_helm_text(chart, list))
+        std::fs::write(&path, to_helm_file_text(chart, list))
             .with_context(|| format!("cannot write `{}`", path.display()))?;
         written.push(final_dir.join("templates").join(template));
     }

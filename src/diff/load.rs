@@ -96,6 +96,7 @@ fn yaml_error(err: YamlError, path: &str) -> LoadError {
         YamlError::NotAMap {
             line, col, found, ..
         } => (line, col, format!("expected a map, found a {found}")),
+        YamlError::Invalid { line, col, .. } => (line, col, err.message()),
     };
     LoadError::Yaml {
         path: path.to_owned(),

@@ -58,6 +58,15 @@ pub enum RenderError {
         message: String,
         excerpt: String,
     },
+    #[error(
+        "{source_path}: rendered document {document}: {message}\n{excerpt}\n  hint: every document a template prints must be a Kubernetes object with `apiVersion` and `kind`"
+    )]
+    NotAnObject {
+        source_path: String,
+        document: usize,
+        message: String,
+        excerpt: String,
+    },
     #[error("invalid release name `{name}`: {reason}")]
     ReleaseName { name: String, reason: &'static str },
     #[error(
@@ -131,6 +140,8 @@ impl Engine {
                 outputs.push(template.name.clone());
             }
         }
+        // Helm renders templates in the byte order of their paths (`SortManifests`).
+        outputs.sort();
         Ok(Engine {
             env,
             metadata: chart.metadata.clone(),
@@ -215,6 +226,12 @@ impl Engine {
                         message,
                         excerpt: excerpt(doc, line),
                     })?;
+                check_object(&object).map_err(|message| RenderError::NotAnObject {
+                    source_path: format!("{chart}/templates/{name}"),
+                    document: index + 1,
+                    message,
+                    excerpt: excerpt(doc, 1),
+                })?;
                 manifests.push(Manifest {
                     template: name.clone(),
                     content: doc.to_owned(),
@@ -245,24 +262,48 @@ pub fn parse_document(doc: &str) -> Result<serde_json::Value, (String, usize)> {
     use crate::values::yaml::{YamlError, parse_documents};
     match parse_documents(doc, "", crate::values::FileLayer::User) {
         Ok(nodes) => Ok(nodes.first().map_or(serde_json::Value::Null, Node::to_json)),
-        Err(err) => Err(match err {
-            YamlError::Syntax { line, message, .. } => (message, line as usize),
-            YamlError::DuplicateKey {
-                line,
-                key,
-                first_line,
-                ..
-            } => (
-                format!("duplicate key `{key}` (first defined at line {first_line})"),
-                line as usize,
-            ),
-            YamlError::UnknownAnchor { line, .. } => {
-                ("unknown anchor in alias".to_owned(), line as usize)
+        Err(YamlError::Syntax { line, message, .. }) => Err((message, line as usize)),
+        Err(err) => Err((err.message(), err.line() as usize)),
+    }
+}
+
+/// What a rendered document must be to be printed: a Kubernetes object, or only comments
+/// (an empty document, which Helm prints and Kubernetes ignores). `Err` says what it is instead.
+fn check_object(object: &serde_json::Value) -> Result<(), String> {
+    match object {
+        serde_json::Value::Null => Ok(()),
+        serde_json::Value::Object(map) => {
+            let missing: Vec<&str> = ["apiVersion", "kind"]
+                .into_iter()
+                .filter(|field| {
+                    map.get(*field)
+                        .is_none_or(|v| v.as_str().is_none_or(str::is_empty))
+                })
+                .collect();
+            if missing.is_empty() {
+                Ok(())
+            } else {
+                Err(format!(
+                    "the document has no {}",
+                    missing
+                        .iter()
+                        .map(|f| format!("`{f}`"))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                ))
             }
-            YamlError::NotAMap { line, found, .. } => {
-                (format!("expected a map, found a {found}"), line as usize)
+        }
+        serde_json::Value::Array(_) => {
+            Err("the document is a list, not a Kubernetes object".to_owned())
+        }
+        other => Err(format!(
+            "the document is a {}, not a Kubernetes object",
+            match other {
+                serde_json::Value::String(_) => "string",
+                serde_json::Value::Bool(_) => "boolean",
+                _ => "number",
             }
-        }),
+        )),
     }
 }
 

@@ -28,34 +28,75 @@ pub fn merge_maps(dest: &mut Map, src: Map) {
     }
 }
 
-/// Coalesces user values over chart defaults (Helm's `CoalesceValues`).
+/// Coalesces user values over chart defaults (Helm's `CoalesceValues`): a user `null` deletes
+/// the chart default, chart defaults that are `null` are dropped (at any depth of maps), and a
+/// user `null` for a key the chart does not define stays.
 pub fn coalesce(defaults: Map, user: Map) -> Map {
-    let mut out = defaults;
-    for (key, node) in user {
-        let in_chart = out.contains_key(&key);
-        match (out.get_mut(&key), node) {
-            (_, node) if matches!(node.value, Value::Null) && in_chart => {
+    let mut out = user;
+    for (key, chart) in defaults {
+        match out.get_mut(&key) {
+            Some(node) if matches!(node.value, Value::Null) => {
                 out.remove(&key);
             }
-            (
-                Some(Node {
-                    value: Value::Map(chart_map),
-                    ..
-                }),
-                Node {
-                    value: Value::Map(user_map),
-                    ..
-                },
-            ) => {
-                let merged = coalesce(std::mem::take(chart_map), user_map);
-                *chart_map = merged;
+            Some(Node {
+                value: Value::Map(user_map),
+                origin,
+            }) => {
+                if let Value::Map(mut chart_map) = chart.value {
+                    remove_nulls(&mut chart_map);
+                    coalesce_tables(user_map, chart_map);
+                    // The map itself is the chart's: the user only set keys inside it.
+                    *origin = chart.origin;
+                }
             }
-            (_, node) => {
-                out.insert(key, node);
+            Some(_) => {}
+            None => {
+                let mut chart = chart;
+                match &mut chart.value {
+                    Value::Null => continue,
+                    Value::Map(chart_map) => remove_nulls(chart_map),
+                    _ => {}
+                }
+                out.insert(key, chart);
             }
         }
     }
     out
+}
+
+/// Helm's `coalesceTablesFullKey` below the top level; `chart` has no nulls left. A user
+/// `null` deletes what the chart sets; one for a key the chart leaves unset (or `null`) stays.
+fn coalesce_tables(user: &mut Map, chart: Map) {
+    for (key, chart) in chart {
+        match user.get_mut(&key) {
+            None => {
+                user.insert(key, chart);
+            }
+            Some(node) if matches!(node.value, Value::Null) => {
+                user.remove(&key);
+            }
+            Some(Node {
+                value: Value::Map(user_map),
+                origin,
+            }) => {
+                if let Value::Map(chart_map) = chart.value {
+                    coalesce_tables(user_map, chart_map);
+                    *origin = chart.origin;
+                }
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+/// Helm's `cleanNilValues`: nulls go from maps at any depth (not from lists).
+fn remove_nulls(map: &mut Map) {
+    map.retain(|_, node| !matches!(node.value, Value::Null));
+    for node in map.values_mut() {
+        if let Value::Map(inner) = &mut node.value {
+            remove_nulls(inner);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -108,6 +149,19 @@ mod tests {
                 r#"{"a":{"b":1,"l":[3]}}"#,
             ),
             ("a: {b: 1}", "a: text", r#"{"a":"text"}"#),
+            // chart defaults that are null are dropped, at any depth of maps, not in lists
+            ("a: null\nb: 1", "", r#"{"b":1}"#),
+            (
+                "a: {b: null, c: {d: null}, l: [null]}",
+                "",
+                r#"{"a":{"c":{},"l":[null]}}"#,
+            ),
+            ("a: {b: null, c: 1}", "a: {d: 2}", r#"{"a":{"c":1,"d":2}}"#),
+            // a user null over a chart null: gone at the top, kept below (as Helm does)
+            ("a: null", "a: null", r#"{}"#),
+            ("a: {b: null}", "a: {b: null}", r#"{"a":{"b":null}}"#),
+            // a map over a scalar default, a scalar over a map default: the user wins
+            ("a: 1", "a: {b: 1}", r#"{"a":{"b":1}}"#),
         ];
         for (chart, user, expected) in table {
             assert_eq!(

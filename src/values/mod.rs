@@ -7,11 +7,12 @@
 
 pub mod merge;
 pub mod node;
+pub mod scalar;
 pub mod show;
 pub mod strvals;
 pub mod yaml;
 
-use std::io::Read;
+use std::io::{Read, Write as _};
 
 pub use node::{FileLayer, Map, Node, Origin, Value};
 use strvals::{SetError, SetKind};
@@ -54,7 +55,7 @@ pub enum ValuesError {
 
 /// Reads and merges every layer; returns the effective values as a map node.
 pub fn resolve(chart: &Chart, sources: &ValueSources) -> Result<Node, ValuesError> {
-    let defaults = yaml::parse_values(&chart.values_yaml, &chart.values_path, FileLayer::Chart)?;
+    let defaults = read_layer(&chart.values_yaml, &chart.values_path, FileLayer::Chart)?;
     let user = user_layers(sources, &crate::chart::bundled_presets())?;
     let merged = merge::coalesce(defaults, user);
     Ok(Node::new(Value::Map(merged), Origin::Computed))
@@ -72,16 +73,13 @@ pub fn user_layers(sources: &ValueSources, presets: &[Preset]) -> Result<Map, Va
                     name: name.clone(),
                     available: presets.iter().map(|p| p.name.clone()).collect(),
                 })?;
-        let layer = yaml::parse_values(&preset.text, &preset.path, FileLayer::Preset)?;
+        let layer = read_layer(&preset.text, &preset.path, FileLayer::Preset)?;
         merge::merge_maps(&mut user, layer);
     }
     for path in sources.files.iter().flat_map(|f| f.split(',')) {
         let text = read_source(path)?;
         let label = if path == "-" { "<stdin>" } else { path };
-        merge::merge_maps(
-            &mut user,
-            yaml::parse_values(&text, label, FileLayer::User)?,
-        );
+        merge::merge_maps(&mut user, read_layer(&text, label, FileLayer::User)?);
     }
     let mut read_file = |path: &str| std::fs::read_to_string(path).map_err(|e| e.to_string());
     let flags = [
@@ -97,6 +95,16 @@ pub fn user_layers(sources: &ValueSources, presets: &[Preset]) -> Result<Map, Va
         }
     }
     Ok(user)
+}
+
+/// Parses one values file; what Helm accepts silently (duplicate keys) is a warning on stderr.
+fn read_layer(text: &str, label: &str, layer: FileLayer) -> Result<Map, ValuesError> {
+    let (map, warnings) = yaml::parse_values_with_warnings(text, label, layer)?;
+    let mut stderr = std::io::stderr().lock();
+    for warning in warnings {
+        let _ = writeln!(stderr, "warning: {warning}");
+    }
+    Ok(map)
 }
 
 fn read_source(path: &str) -> Result<String, ValuesError> {

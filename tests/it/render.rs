@@ -236,9 +236,14 @@ fn integers_stay_integers() {
 fn error_messages() {
     let t = with_chart();
     t.write("syntax.yaml", "sentinel:\n  quorum: [1,\n");
+    t.write("tag.yaml", "replicas: !!int 1.5\n");
+    t.write("inf.yaml", "sentinel:\n  quorum: .inf\n");
+    t.write("merge.yaml", "a: &a [1]\nb:\n  <<: *a\n");
+    t.write("key.yaml", "~: 1\n");
+    t.write("separator.yaml", "replicas: 1\n--- replicas: 2\n");
     t.write(
-        "dup.yaml",
-        "replicas: 1\nsentinel:\n  quorum: 1\n  quorum: 2\n",
+        "deep.yaml",
+        &format!("a: {}{}\n", "[".repeat(1000), "]".repeat(1000)),
     );
     t.write("list.yaml", "- a\n");
     t.write(
@@ -248,7 +253,12 @@ fn error_messages() {
     let cases: &[(&str, &[&str])] = &[
         ("missing values file", &["-f", "nope.yaml"]),
         ("YAML syntax error", &["-f", "syntax.yaml"]),
-        ("duplicate key", &["-f", "dup.yaml"]),
+        ("tag Helm refuses", &["-f", "tag.yaml"]),
+        ("infinity", &["-f", "inf.yaml"]),
+        ("merge of a list", &["-f", "merge.yaml"]),
+        ("null key", &["-f", "key.yaml"]),
+        ("text after a separator", &["-f", "separator.yaml"]),
+        ("nesting too deep", &["-f", "deep.yaml"]),
         ("values file not a map", &["-f", "list.yaml"]),
         ("bad --set", &["--set", "a[=1"]),
         ("bad --set index", &["--set", "a[99999]=1"]),
@@ -363,4 +373,134 @@ fn skip_schema_validation() {
         &["--set", "sentinel.quorum=9", "--skip-schema-validation"],
     );
     assert_eq!(skipped.code, 0, "{}", skipped.stderr);
+}
+
+const STATIC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/render/static");
+
+/// A chart of static templates renders byte for byte as `helm template` prints it (checked
+/// against Helm 4.2.3 by `.ci/helm-differential.sh`): each template's trailing whitespace kept,
+/// `--- # comment` separating, a `---` right after a separator kept in the document, comment-only
+/// documents printed, partials and NOTES.txt left out, kinds in install order.
+#[test]
+fn static_chart_renders_as_helm_prints_it() {
+    let t = CliTest::with_chart(Path::new(STATIC));
+    let run = t.run(&["render", "rel", "--chart", "chart"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!(run.stdout);
+}
+
+/// `--show-only` prints what Helm prints: its whole output split again, glob by glob.
+#[test]
+fn show_only_as_helm_prints_it() {
+    let t = CliTest::with_chart(Path::new(STATIC));
+    let run = t.run(&[
+        "render",
+        "rel",
+        "--chart",
+        "chart",
+        "--show-only",
+        "templates/b.yaml",
+        "--show-only",
+        "templates/sub/*",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!(run.stdout, @r"
+    ---
+    # Source: static/templates/b.yaml
+    # the second document
+    apiVersion: v1
+    kind: Secret
+    metadata: {name: b2}
+    ---
+    # Source: static/templates/b.yaml
+    apiVersion: v1
+    kind: ConfigMap
+    metadata: {name: b}
+    ---
+    # Source: static/templates/sub/d.yaml
+    apiVersion: v1
+    kind: Service
+    metadata: {name: s}
+    spec:
+      ports:
+        - port: 80 # http
+    ");
+}
+
+/// `--output-dir` files hold each manifest framed, untrimmed, as Helm's `writeToFile` appends them.
+#[test]
+fn output_dir_files_as_helm_writes_them() {
+    let t = CliTest::with_chart(Path::new(STATIC));
+    let run = t.run(&["render", "rel", "--chart", "chart", "--output-dir", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = std::fs::read_to_string(t.dir().join("out/static/templates/b.yaml")).unwrap();
+    assert_eq!(
+        text,
+        "---\n# Source: static/templates/b.yaml\n# the second document\napiVersion: v1\nkind: Secret\nmetadata: {name: b2}\n\n\n\n---\n# Source: static/templates/b.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n"
+    );
+}
+
+#[test]
+fn null_chart_defaults_are_dropped() {
+    let t = CliTest::with_chart(Path::new(STATIC));
+    let run = t.run(&["values", "--chart", "chart", "-o", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.trim(), "{\n  \"kept\": 1\n}");
+}
+
+/// Helm keeps the last of duplicate keys; so does redis-ha, saying so on stderr.
+#[test]
+fn duplicate_keys_warn_and_the_last_wins() {
+    let t = with_chart();
+    t.write("dup.yaml", "sentinel:\n  quorum: 1\n  quorum: 2\n");
+    let run = t.run(&["values", "--chart", "chart", "-f", "dup.yaml", "-o", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let values: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(values["sentinel"]["quorum"], 2);
+    insta::assert_snapshot!(run.stderr, @"warning: dup.yaml:3:3: duplicate key `quorum` (first defined at line 2): the last one wins, as in Helm");
+}
+
+/// A document that is not a Kubernetes object is a render error naming the template.
+#[test]
+fn rendered_documents_must_be_objects() {
+    let cases = [
+        ("text.yaml", "just some text\n"),
+        ("list.yaml", "- a\n- b\n"),
+        ("nokind.yaml", "apiVersion: v1\nmetadata: {name: x}\n"),
+    ];
+    let mut out = String::new();
+    for (name, text) in cases {
+        let t = CliTest::with_chart(Path::new(STATIC));
+        t.write(&format!("chart/templates/{name}"), text);
+        let run = t.run(&["render", "--chart", "chart"]);
+        assert_eq!(run.code, 2, "{name}: {}", run.stdout);
+        out.push_str(&run.stderr);
+    }
+    insta::assert_snapshot!(out);
+}
+
+/// A "billion laughs" values file (9 levels of 9 aliases) stops at go-yaml's alias budget,
+/// before anything is expanded.
+#[test]
+fn alias_bombs_stop_early() {
+    let t = with_chart();
+    let mut text = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    let mut previous = 'a';
+    for name in "bcdefghi".chars() {
+        let items = vec![format!("*{previous}"); 9].join(",");
+        text.push_str(&format!("{name}: &{name} [{items}]\n"));
+        previous = name;
+    }
+    t.write("lol.yaml", &text);
+    t.write("chart/values.yaml", &text);
+    for args in [
+        &["values", "--chart", "chart", "-f", "lol.yaml"][..],
+        &["values", "--chart", "chart"][..],
+    ] {
+        let run = t.run(args);
+        assert_eq!(run.code, 2, "{}", run.stdout.len());
+        assert!(run.stderr.contains("excessive aliasing"), "{}", run.stderr);
+    }
 }
