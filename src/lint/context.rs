@@ -19,7 +19,7 @@ use super::typed::Problem;
 use crate::manifest::Manifest;
 use crate::render::RenderError;
 use crate::schema::Violation;
-use crate::values::{Node, Origin, Value, ValueSources};
+use crate::values::{FileLayer, Node, Origin, Value, ValueSources};
 
 /// Everything a rule may look at.
 pub struct Context<'a> {
@@ -363,8 +363,36 @@ impl<'a> Context<'a> {
     /// it can be traced back. The location names no object, so the same value rendered into
     /// two objects gives one finding.
     pub fn traced_location(&self, key: &str, object: &Object<'_>, path: Option<&str>) -> Location {
-        if !key.is_empty() && self.value(key).is_some() {
-            let location = self.value_location(key);
+        if !key.is_empty()
+            && let Some(node) = self.value(key)
+        {
+            // A map or list the chart defaults and the user fills in (`nodeSelector`): the
+            // user's entry is the line, not the chart's `{}`.
+            let set_by_user = |o: &Origin| {
+                !matches!(
+                    o,
+                    Origin::Computed
+                        | Origin::File {
+                            layer: FileLayer::Chart,
+                            ..
+                        }
+                )
+            };
+            let entry = (!set_by_user(&node.origin))
+                .then(|| {
+                    node.leaves()
+                        .into_iter()
+                        .find(|(_, n)| set_by_user(&n.origin))
+                })
+                .flatten()
+                .filter(|(sub, _)| !sub.is_empty());
+            let location = match entry {
+                Some((sub, leaf)) => {
+                    let separator = if sub.starts_with('[') { "" } else { "." };
+                    self.origin_location(&format!("{key}{separator}{sub}"), &leaf.origin)
+                }
+                None => self.value_location(key),
+            };
             if location.file.is_some() || location.flag.is_some() {
                 return location;
             }

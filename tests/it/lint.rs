@@ -567,3 +567,23 @@ fn profile_overrides_file_names() {
     ]);
     assert_eq!(as_dev.code, 0, "{}", as_dev.snapshot());
 }
+
+/// A finding on a rendered field points at the user's entry in a map the chart defaults
+/// (`nodeSelector: {}`), not at the chart's line: annotations land in the user's file.
+#[test]
+fn findings_trace_back_to_the_users_entry() {
+    let t = CliTest::new();
+    t.write(
+        "values-prod.yaml",
+        "nodeSelector:\n  kubernetes.io/hostname: node-1\n",
+    );
+    let run = t.run(&["lint", "--env", "production", "-f", "values-prod.yaml"]);
+    assert!(
+        run.stdout
+            .starts_with("values-prod.yaml:2:27: error[pods-in-one-failure-domain]"),
+        "{}",
+        run.snapshot()
+    );
+    // One value, one finding, though Redis and Sentinel both render it.
+    assert_eq!(run.stdout.matches("pods-in-one-failure-domain").count(), 1);
+}
