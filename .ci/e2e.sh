@@ -10,4 +10,11 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   service redis-server stop >/dev/null 2>&1 || true
   service redis-sentinel stop >/dev/null 2>&1 || true
 fi
-cargo test -q --test it e2e -- --ignored --nocapture --test-threads 2
+# The scenarios wait on Sentinel's own timers (10 s replica refresh, down-after, failover
+# timeouts): on a machine loaded by something else one of them can miss a deadline. A failure
+# is printed in full and the suite runs once more; a second failure fails CI.
+run() { cargo test -q --test it e2e -- --ignored --nocapture --test-threads 2; }
+if ! run; then
+  echo "e2e: FAILED on the first attempt (output above); running the suite once more" >&2
+  run
+fi
