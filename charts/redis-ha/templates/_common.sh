@@ -22,7 +22,7 @@
 # Seconds one redis-cli call may take.
 : "${REDIS_CLI_TIMEOUT:=5}"
 
-ARCHITECTURE={{ Values.architecture }}
+ARCHITECTURE={{ Values.architecture | shquote }}
 REDIS_PORT={{ Values.redis.port }}
 REDIS_STATEFULSET={{ h.redis_statefulset }}
 REDIS_HEADLESS={{ h.redis_headless }}
@@ -32,15 +32,15 @@ SENTINEL_STATEFULSET={{ h.sentinel_statefulset }}
 SENTINEL_HEADLESS={{ h.sentinel_headless }}
 SENTINEL_SERVICE={{ h.name("sentinel") }}
 SENTINEL_REPLICAS={{ Values.sentinel.replicas if h.sentinel else 0 }}
-MASTER_NAME={{ Values.sentinel.masterName }}
+MASTER_NAME={{ Values.sentinel.masterName | shquote }}
 QUORUM={{ Values.sentinel.quorum }}
 FAILOVER_TIMEOUT_SECONDS={{ (Values.sentinel.failoverTimeout + 999) // 1000 }}
 AUTH_ENABLED={{ "yes" if h.auth else "no" }}
 SENTINEL_AUTH={{ "yes" if h.sentinel_auth else "no" }}
 TLS_ENABLED={{ "yes" if Values.tls.enabled else "no" }}
-TLS_CERT_FILE=$REDIS_TLS_DIR/{{ Values.tls.certFilename }}
-TLS_KEY_FILE=$REDIS_TLS_DIR/{{ Values.tls.keyFilename }}
-TLS_CA_FILE=$REDIS_TLS_DIR/{{ Values.tls.caFilename }}
+TLS_CERT_FILE="$REDIS_TLS_DIR"/{{ Values.tls.certFilename | shquote }}
+TLS_KEY_FILE="$REDIS_TLS_DIR"/{{ Values.tls.keyFilename | shquote }}
+TLS_CA_FILE="$REDIS_TLS_DIR"/{{ Values.tls.caFilename | shquote }}
 
 log() {
   printf '%s %s[%s]: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${0##*/}" "$POD_NAME" "$*" >&2
