@@ -10,7 +10,7 @@ pub mod filters;
 mod guard;
 
 use std::fmt;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use minijinja::syntax::SyntaxConfig;
 use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior, Value, context};
@@ -45,8 +45,12 @@ impl Default for ReleaseOptions {
 }
 
 /// How many steps one template may run (minijinja's fuel): the bundled chart's largest
-/// template needs under a hundredth of it; a loop of 10^10 stops in about a second.
-pub const TEMPLATE_FUEL: u64 = 50_000_000;
+/// template needs a small fraction of it; a loop of 10^10 stops within half a second.
+pub const TEMPLATE_FUEL: u64 = 20_000_000;
+
+/// How many steps all the templates of one render may run together (a few seconds' work),
+/// so that a chart of many looping templates stops too.
+pub const RENDER_FUEL: u64 = 5 * TEMPLATE_FUEL;
 
 /// The most text a render may produce, all templates together.
 pub const MAX_OUTPUT: usize = 64 << 20;
@@ -80,6 +84,10 @@ pub enum RenderError {
         MAX_OUTPUT >> 20
     )]
     OutputTooLarge { chart: String, template: String },
+    #[error(
+        "template {chart}/templates/{template}: the render's templates ran more than {RENDER_FUEL} steps together\n  hint: templates that run this long are looping; check their loops"
+    )]
+    OutOfFuel { chart: String, template: String },
     #[error("invalid namespace `{}`: {reason}", .name.escape_debug())]
     Namespace { name: String, reason: &'static str },
     #[error("invalid release name `{name}`: {reason}")]
@@ -212,7 +220,7 @@ impl Engine {
         // Templates are independent: render them on two threads (the machines this runs on
         // have few cores; more threads cost more than they save), then keep template order.
         let (first, second) = self.outputs.split_at(self.outputs.len() / 2);
-        let output = AtomicUsize::new(0);
+        let output = Spent::default();
         let (a, b) = std::thread::scope(|scope| {
             let other = scope.spawn(|| self.render_templates(second, &base, &output));
             let mine = self.render_templates(first, &base, &output);
@@ -230,7 +238,7 @@ impl Engine {
         &self,
         names: &[String],
         base: &Value,
-        output: &AtomicUsize,
+        output: &Spent,
     ) -> Result<Vec<Manifest>, RenderError> {
         let chart = &self.metadata.name;
         let template_error = |e| RenderError::Template(chart.clone(), Box::new(e));
@@ -245,25 +253,34 @@ impl Engine {
             };
             let mut sink = Bounded {
                 text: Vec::new(),
-                total: output,
+                total: &output.bytes,
             };
-            let rendered = guard::catch(|| {
+            let rendered = guard::catch(|| -> Result<u64, minijinja::Error> {
                 let template = self.env.get_template(name)?;
-                template.render_captured_to(ctx, &mut sink).map(|_| ())
+                let captured = template.render_captured_to(ctx, &mut sink)?;
+                Ok(captured.state().fuel_levels().map_or(0, |(used, _)| used))
             })
             .map_err(|message| RenderError::Panic {
                 chart: chart.clone(),
                 template: name.clone(),
                 message,
             })?;
-            if let Err(err) = rendered {
-                if err.kind() == ErrorKind::WriteFailure {
+            match rendered {
+                Ok(used) => {
+                    if output.fuel.fetch_add(used, Ordering::Relaxed) + used > RENDER_FUEL {
+                        return Err(RenderError::OutOfFuel {
+                            chart: chart.clone(),
+                            template: name.clone(),
+                        });
+                    }
+                }
+                Err(err) if err.kind() == ErrorKind::WriteFailure => {
                     return Err(RenderError::OutputTooLarge {
                         chart: chart.clone(),
                         template: name.clone(),
                     });
                 }
-                return Err(template_error(err));
+                Err(err) => return Err(template_error(err)),
             }
             // The engine writes whole strings; a template's output is UTF-8.
             let text = String::from_utf8_lossy(&sink.text).into_owned();
@@ -298,6 +315,13 @@ impl Engine {
         }
         Ok(())
     }
+}
+
+/// What the templates of one render have spent so far, on both threads.
+#[derive(Default)]
+struct Spent {
+    bytes: AtomicUsize,
+    fuel: AtomicU64,
 }
 
 /// A template's output, counted against [`MAX_OUTPUT`] for the whole render.
