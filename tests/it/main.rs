@@ -4,6 +4,7 @@ mod chart;
 mod common;
 mod diff;
 mod e2e;
+mod hostile;
 mod lint;
 mod package;
 mod render;
