@@ -12,8 +12,8 @@ fi
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 targets=(values set chart manifest)
 # No sanitizer (the crate forbids unsafe code) and no optimization: for a run this short the
-# build is most of the cost, and it is a second build of every dependency on nightly.
-cargo +nightly fuzz build --dev -s none
+# build is most of the cost, and it is a second build of every dependency on nightly. The
+# first `run` builds all targets; the others reuse that build.
 for target in "${targets[@]}"; do
   corpus=$(mktemp -d)
   cp -r "tests/fixtures/fuzz/$target/." "$corpus/" 2>/dev/null || true
