@@ -3,6 +3,12 @@
 //! A chart has Helm's layout (`Chart.yaml`, `values.yaml`, `values.schema.json`,
 //! `templates/`), with Jinja templates. This module only loads files; it leaves parsing values
 //! to [`crate::values`] and templates to [`crate::render`].
+//!
+//! Loading is where a hostile chart is stopped: only regular files are read (a FIFO would
+//! block), an archive's members are bounded in number and size as Helm bounds them (a gzip
+//! bomb stops at the limit), a member listed twice is refused, and `Chart.yaml` is validated
+//! as Helm validates it (a name that is one path component, a SemVer version, a known
+//! `apiVersion`), so that every writer can build paths from the chart's name.
 
 use std::io::Read;
 use std::path::{Component, Path};
@@ -58,6 +64,16 @@ pub struct Preset {
     pub text: String,
 }
 
+/// Helm's `MaxDecompressedChartSize`: the most a chart may hold, all files together.
+pub const MAX_CHART_BYTES: u64 = 100 << 20;
+
+/// Helm's `MaxDecompressedFileSize`: the most one file of a chart may hold.
+pub const MAX_FILE_BYTES: u64 = 5 << 20;
+
+/// The most files a chart may hold (Helm bounds only sizes; each file costs a little
+/// besides its bytes, and no real chart comes near).
+pub const MAX_FILES: usize = 10_000;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ChartError {
     #[error("cannot read chart `{path}`: {source}")]
@@ -71,6 +87,22 @@ pub enum ChartError {
     Metadata { path: String, message: String },
     #[error("{path}: `{file}` is not UTF-8")]
     NotUtf8 { path: String, file: String },
+    #[error(
+        "{path}: `{file}` is not a regular file or directory\n  hint: a chart holds only files and directories; remove it"
+    )]
+    NotRegular { path: String, file: String },
+    #[error(
+        "{path}: `{file}` is in the archive twice\n  hint: rebuild the archive with `helm package` or `redis-ha package`"
+    )]
+    Duplicate { path: String, file: String },
+    #[error(
+        "{path}: {what} exceeds the limit of {limit}\n  hint: Helm refuses such charts too; remove what the chart does not need"
+    )]
+    TooLarge {
+        path: String,
+        what: String,
+        limit: String,
+    },
 }
 
 /// The chart compiled into the binary.
@@ -103,14 +135,20 @@ pub fn load(path: &Path) -> Result<Chart, ChartError> {
         path: label.clone(),
         source,
     };
-    let mut files = Vec::new();
-    if path.is_dir() {
-        walk(path, path, &mut files).map_err(read_err)?;
-    } else {
+    let mut files = Files {
+        label: &label,
+        list: Vec::new(),
+        total: 0,
+    };
+    let meta = std::fs::metadata(path).map_err(read_err)?;
+    if meta.is_dir() {
+        walk(path, path, &mut files)?;
+    } else if meta.is_file() {
         let file = std::fs::File::open(path).map_err(read_err)?;
         let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
+        let mut seen = std::collections::BTreeSet::new();
         for entry in archive.entries().map_err(read_err)? {
-            let mut entry = entry.map_err(read_err)?;
+            let entry = entry.map_err(read_err)?;
             if !entry.header().entry_type().is_file() {
                 continue;
             }
@@ -122,11 +160,22 @@ pub fn load(path: &Path) -> Result<Chart, ChartError> {
             if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
                 continue;
             }
-            let mut bytes = Vec::new();
-            entry.read_to_end(&mut bytes).map_err(read_err)?;
-            files.push((rel.to_string_lossy().replace('\\', "/"), bytes));
+            let name = rel.to_string_lossy().replace('\\', "/");
+            if !seen.insert(name.clone()) {
+                return Err(ChartError::Duplicate {
+                    path: label.clone(),
+                    file: name,
+                });
+            }
+            files.push(name, entry)?;
         }
+    } else {
+        return Err(ChartError::NotRegular {
+            path: label.clone(),
+            file: label.clone(),
+        });
     }
+    let files = files.list;
     let mut text_files = Vec::new();
     for (name, bytes) in files {
         // Only text files matter here; others (icons, ...) are skipped unless they are needed.
@@ -144,19 +193,152 @@ pub fn load(path: &Path) -> Result<Chart, ChartError> {
     from_files(&label, text_files.into_iter())
 }
 
-fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            walk(root, &path, out)?;
-        } else if let Ok(rel) = path.strip_prefix(root) {
-            out.push((
-                rel.to_string_lossy().replace('\\', "/"),
-                std::fs::read(&path)?,
+/// The files read so far, within Helm's limits.
+struct Files<'a> {
+    label: &'a str,
+    list: Vec<(String, Vec<u8>)>,
+    total: u64,
+}
+
+impl Files<'_> {
+    /// Reads one file, at most up to the limits (a gzip bomb is never inflated further).
+    fn push(&mut self, name: String, reader: impl Read) -> Result<(), ChartError> {
+        let too_large = |what: String, limit: String| ChartError::TooLarge {
+            path: self.label.to_owned(),
+            what,
+            limit,
+        };
+        if self.list.len() >= MAX_FILES {
+            return Err(too_large(
+                "the number of files".to_owned(),
+                format!("{MAX_FILES} files"),
             ));
         }
+        let mut bytes = Vec::new();
+        let limit = MAX_FILE_BYTES.min(MAX_CHART_BYTES - self.total);
+        reader
+            .take(limit + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|source| ChartError::Read {
+                path: format!("{}/{name}", self.label),
+                source,
+            })?;
+        let len = bytes.len() as u64;
+        if len > MAX_FILE_BYTES {
+            return Err(too_large(
+                format!("`{name}`"),
+                format!("{} MiB per file", MAX_FILE_BYTES >> 20),
+            ));
+        }
+        if len > limit {
+            return Err(too_large(
+                "the chart's total size".to_owned(),
+                format!("{} MiB", MAX_CHART_BYTES >> 20),
+            ));
+        }
+        self.total += len;
+        self.list.push((name, bytes));
+        Ok(())
+    }
+}
+
+/// Reads a chart directory: regular files (or links to them) only; a FIFO, a socket or a
+/// device is refused before it is opened, and a linked directory is not followed (it could
+/// loop).
+fn walk(root: &Path, dir: &Path, out: &mut Files<'_>) -> Result<(), ChartError> {
+    let read_err = |path: &Path| {
+        let path = path.display().to_string();
+        move |source| ChartError::Read { path, source }
+    };
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(read_err(dir))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .map_err(read_err(dir))?;
+    entries.sort();
+    for path in entries {
+        let rel = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let kind = std::fs::symlink_metadata(&path).map_err(read_err(&path))?;
+        if kind.is_dir() {
+            walk(root, &path, out)?;
+            continue;
+        }
+        // Follows a link, but only to a regular file.
+        let target = std::fs::metadata(&path).map_err(read_err(&path))?;
+        if !target.is_file() {
+            return Err(ChartError::NotRegular {
+                path: out.label.to_owned(),
+                file: rel,
+            });
+        }
+        let file = std::fs::File::open(&path).map_err(read_err(&path))?;
+        out.push(rel, file)?;
     }
     Ok(())
+}
+
+/// Helm's checks of `Chart.yaml` (`chart.Metadata.Validate`): a known `apiVersion`, a name
+/// that is one path component with no control character, and a SemVer version.
+pub fn validate_metadata(metadata: &ChartMetadata) -> Result<(), String> {
+    if !matches!(metadata.api_version.as_str(), "v1" | "v2") {
+        return Err(format!(
+            "`apiVersion` is `{}`: expected `v2` (or the older `v1`)",
+            metadata.api_version.escape_debug()
+        ));
+    }
+    validate_chart_name(&metadata.name)?;
+    if !is_semver(&metadata.version) {
+        return Err(format!(
+            "`version` `{}` is not a SemVer version (like `1.2.3`)",
+            metadata.version.escape_debug()
+        ));
+    }
+    Ok(())
+}
+
+/// A chart name is used as a directory name by every writer: one path component.
+pub fn validate_chart_name(name: &str) -> Result<(), String> {
+    let shown = name.escape_debug();
+    if name.is_empty() {
+        return Err("`name` is empty".to_owned());
+    }
+    if name == "." || name == ".." || name.contains(['/', '\\']) {
+        return Err(format!(
+            "`name` `{shown}` is not a valid chart name: it must be one path component"
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(format!(
+            "`name` `{shown}` is not a valid chart name: it holds a control character"
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `version` is SemVer as Helm reads it (Masterminds `semver.NewVersion`): an
+/// optional `v`, one to three numbers, then the optional pre-release and build.
+fn is_semver(version: &str) -> bool {
+    let v = version.strip_prefix('v').unwrap_or(version);
+    let end = v.find(['-', '+']).unwrap_or(v.len());
+    let (core, rest) = v.split_at(end);
+    let parts: Vec<&str> = core.split('.').collect();
+    if parts.len() > 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return false;
+    }
+    let mut full = parts.join(".");
+    for _ in parts.len()..3 {
+        full.push_str(".0");
+    }
+    full.push_str(rest);
+    semver::Version::parse(&full).is_ok()
 }
 
 fn from_files(
@@ -191,6 +373,10 @@ fn from_files(
             path: format!("{label}/Chart.yaml"),
             message: e.to_string(),
         })?;
+    validate_metadata(&metadata).map_err(|message| ChartError::Metadata {
+        path: format!("{label}/Chart.yaml"),
+        message,
+    })?;
     templates.sort_by(|a, b| a.name.cmp(&b.name));
     let prefix = label.trim_end_matches('/');
     Ok(Chart {
@@ -201,4 +387,36 @@ fn from_files(
         metadata,
         templates,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn semver_as_helm_reads_it() {
+        for ok in [
+            "1.2.3",
+            "v1.2.3",
+            "1.2",
+            "1",
+            "0.1.0-rc.1+build.5",
+            "10.20.30",
+        ] {
+            assert!(is_semver(ok), "{ok}");
+        }
+        for bad in ["", "x", "1.2.3.4", "1..2", "1.2.3-", "a.b.c", "1.2.3 ", "v"] {
+            assert!(!is_semver(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn chart_names_are_one_path_component() {
+        for ok in ["redis-ha", "my_chart", "a.b"] {
+            assert!(validate_chart_name(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", ".", "..", "../../x", "/abs", "a/b", "a\\b", "a\nb"] {
+            assert!(validate_chart_name(bad).is_err(), "{bad:?}");
+        }
+    }
 }

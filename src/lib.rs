@@ -11,6 +11,8 @@
 //! 5. [`manifest`]: split into documents, sorted in Helm's install order.
 //! 6. [`lint`], [`diff`], [`package`]: the jobs built on the rendered release.
 //!
+//! [`secrets`] is the one policy on what is secret, used by every step and every error.
+//!
 //! [`release`] chains steps 1–5; [`commands`] and [`cli`] are the command-line layer.
 
 pub mod chart;
@@ -24,6 +26,7 @@ pub mod package;
 pub mod release;
 pub mod render;
 pub mod schema;
+pub mod secrets;
 pub mod values;
 
 use std::io::Write;

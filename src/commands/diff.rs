@@ -317,30 +317,10 @@ fn read_against(path: &str) -> anyhow::Result<Vec<Located>> {
     Ok(load::parse(&text, path)?)
 }
 
-/// Plain-text passwords in the values (`auth.password` and the like), to hide wherever a
+/// Plain-text secrets in the values (`auth.password` and the like), to hide wherever a
 /// template copied them.
 fn value_secrets(values: &serde_json::Value) -> Vec<String> {
-    fn walk(value: &serde_json::Value, key: &str, out: &mut Vec<String>) {
-        match value {
-            serde_json::Value::Object(map) => {
-                for (k, v) in map {
-                    walk(v, k, out);
-                }
-            }
-            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, key, out)),
-            serde_json::Value::String(s) => {
-                let key = key.to_ascii_lowercase();
-                // `existingSecretPasswordKey` names a key; its value is no secret.
-                if key.contains("password") && !key.ends_with("key") && !s.is_empty() {
-                    out.push(s.clone());
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    walk(values, "", &mut out);
-    out
+    crate::secrets::secret_values(values)
 }
 
 /// Colors on a terminal unless `NO_COLOR` (or `CLICOLOR=0`, `TERM=dumb`) says otherwise;

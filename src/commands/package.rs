@@ -50,14 +50,26 @@ pub fn run(args: &PackageArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
+/// The latest mtime a tar header holds (eleven octal digits): the year 2242.
+const MAX_MTIME: u64 = 0o777_7777_7777;
+
 /// The mtime of the archive's entries: `SOURCE_DATE_EPOCH` (reproducible-builds.org) when
 /// set, else a fixed date.
 fn source_date_epoch(value: Option<&str>) -> anyhow::Result<u64> {
     match value.map(str::trim) {
         None | Some("") => Ok(DEFAULT_MTIME),
-        Some(text) => text.parse().with_context(|| {
-            format!("invalid `SOURCE_DATE_EPOCH` `{text}`: expected seconds since 1970-01-01 UTC")
-        }),
+        Some(text) => {
+            let mtime: u64 = text.parse().with_context(|| {
+                format!(
+                    "invalid `SOURCE_DATE_EPOCH` `{text}`: expected seconds since 1970-01-01 UTC"
+                )
+            })?;
+            anyhow::ensure!(
+                mtime <= MAX_MTIME,
+                "invalid `SOURCE_DATE_EPOCH` `{text}`: a tar header holds at most {MAX_MTIME}\n  hint: unset it, or set a date before the year 2242"
+            );
+            Ok(mtime)
+        }
     }
 }
 
@@ -73,6 +85,8 @@ mod tests {
             source_date_epoch(Some("1700000000")).unwrap(),
             1_700_000_000
         );
+        assert_eq!(source_date_epoch(Some("8589934591")).unwrap(), MAX_MTIME);
+        assert!(source_date_epoch(Some("8589934592")).is_err());
         assert!(source_date_epoch(Some("-1")).is_err());
         assert!(source_date_epoch(Some("yesterday")).is_err());
     }

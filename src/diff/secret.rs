@@ -2,23 +2,21 @@
 //!
 //! A Secret's `data` values are replaced by what happened to each key (`(changed)`,
 //! `(unchanged)`, `(added)`, `(removed)`), so a reviewer still sees that something changed.
-//! Then every known secret string (each Secret value, decoded and encoded, and passwords from
-//! the values) is cut out of every other string, wherever a chart may have copied it; a
-//! checksum of it is harmless and stays. This module owns both steps; `--show-secrets` skips
-//! them (decided in [`super`]).
+//! Then every line of every other string that holds a known secret (each Secret value,
+//! decoded and encoded, and secrets from the values, in clear or in base64) is hidden,
+//! wherever a chart may have copied it, as [`crate::secrets`] hides them: the mask tells
+//! neither the length nor the letters. A checksum of a secret is harmless and stays. This
+//! module owns both steps; `--show-secrets` skips them (decided in [`super`]).
 
 use base64::Engine as _;
 use serde::Serialize;
 use serde_json::Value;
 
 use super::normalize::is_secret;
+use crate::secrets::Needles;
 
 /// What stands in for a secret copied somewhere it should not be.
-pub const HIDDEN: &str = "(hidden)";
-
-/// Secrets shorter than this are only hidden where they are a whole value, so that a
-/// one-letter password does not mangle every word.
-const MIN_SUBSTRING_LEN: usize = 3;
+pub const HIDDEN: &str = crate::secrets::MASK;
 
 /// What happened to one key of a Secret's data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -40,8 +38,7 @@ pub struct SecretKey {
 /// Every secret string that must not be printed.
 #[derive(Clone, Debug, Default)]
 pub struct Secrets {
-    /// Longest first, so a secret containing another is hidden whole.
-    values: Vec<String>,
+    needles: Needles,
 }
 
 impl Secrets {
@@ -72,34 +69,23 @@ impl Secrets {
                 }
             }
         }
-        values.retain(|v| !v.is_empty());
-        values.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-        values.dedup();
-        Secrets { values }
+        Secrets {
+            needles: Needles::new(values),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
+        self.needles.is_empty()
     }
 
-    /// `text` with every secret in it hidden.
+    /// `text` with every line that holds a secret hidden.
     pub fn mask_str(&self, text: &str) -> String {
-        let mut out = text.to_owned();
-        for secret in &self.values {
-            if secret.len() >= MIN_SUBSTRING_LEN {
-                if out.contains(secret.as_str()) {
-                    out = out.replace(secret.as_str(), HIDDEN);
-                }
-            } else if out == *secret {
-                HIDDEN.clone_into(&mut out);
-            }
-        }
-        out
+        self.needles.mask(text)
     }
 
     /// Hides secrets in every string (and map key) of `value`.
     pub fn mask_value(&self, value: &mut Value) {
-        if self.values.is_empty() {
+        if self.needles.is_empty() {
             return;
         }
         match value {
@@ -239,7 +225,11 @@ mod tests {
         assert!(!text.contains("aHVudGVyMjI="), "{text}");
         assert!(!text.contains("from-values"), "{text}");
         assert!(text.contains("9f86d081884c7d659a2feaa0c55ad015"), "{text}");
-        assert_eq!(value["env"][0]["value"], "x-(hidden)-y");
+        assert_eq!(
+            value["env"][0]["value"], HIDDEN,
+            "the text around a secret goes too"
+        );
+        assert_eq!(value["args"][0], "--requirepass");
     }
 
     #[test]

@@ -609,20 +609,14 @@ pub fn selector_matches(selector: &LabelSelector, labels: &BTreeMap<String, Stri
     by_labels && by_expressions
 }
 
-/// A `--set` fragment with the value of a password-like key masked.
+/// A `--set` fragment with the value of a secret key masked.
 pub fn redact_fragment(fragment: &str) -> String {
-    match fragment.split_once('=') {
-        Some((key, _)) if is_secret_key(key) => format!("{key}=***"),
-        _ => fragment.to_owned(),
-    }
+    crate::secrets::redact_set_arg(fragment, true)
 }
 
-/// Keys whose values are never printed.
-pub fn is_secret_key(key: &str) -> bool {
-    let key = key.to_ascii_lowercase();
-    ["password", "token", "passwd"]
-        .iter()
-        .any(|w| key.contains(w))
+/// Whether the value at a dotted path is never printed ([`crate::secrets`] decides).
+pub fn is_secret_key(path: &str) -> bool {
+    crate::secrets::is_secret_dotted(path)
 }
 
 #[cfg(test)]
@@ -694,7 +688,7 @@ mod tests {
     fn redaction() {
         assert_eq!(
             redact_fragment("auth.password=hunter2"),
-            "auth.password=***"
+            "auth.password=(hidden)"
         );
         assert_eq!(redact_fragment("sentinel.quorum=2"), "sentinel.quorum=2");
     }

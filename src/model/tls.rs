@@ -12,13 +12,13 @@ pub struct Tls {
     /// Secret with the certificate, its key and the CA (for example one written by cert-manager); required when `tls.enabled`. The certificate should name the pods' DNS names (`*.<release>-redis-headless.<namespace>.svc.<clusterDomain>` and the Sentinel ones).
     pub existing_secret: String,
     /// Key of the certificate in the Secret.
-    #[schemars(length(min = 1))]
+    #[schemars(length(min = 1, max = 253), pattern(r"^[-._a-zA-Z0-9]+$"))]
     pub cert_filename: String,
     /// Key of the private key in the Secret.
-    #[schemars(length(min = 1))]
+    #[schemars(length(min = 1, max = 253), pattern(r"^[-._a-zA-Z0-9]+$"))]
     pub key_filename: String,
     /// Key of the CA certificate in the Secret.
-    #[schemars(length(min = 1))]
+    #[schemars(length(min = 1, max = 253), pattern(r"^[-._a-zA-Z0-9]+$"))]
     pub ca_filename: String,
     /// `tls-auth-clients`: require clients to present a certificate signed by the CA.
     pub auth_clients: bool,

@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::redact::{REDACTED, is_secret_key};
+use super::redact::REDACTED;
 use super::templates::TemplateReport;
 use crate::render::ReleaseOptions;
 use crate::values::strvals::{self, SetKind};
@@ -54,14 +54,8 @@ fn shell_word(word: &str) -> String {
     }
 }
 
-fn path_is_secret(path: &str) -> bool {
-    path.split('.')
-        .map(|segment| segment.split('[').next().unwrap_or(segment))
-        .any(is_secret_key)
-}
-
 fn is_secret_leaf(path: &str, node: &Node) -> bool {
-    path_is_secret(path)
+    crate::secrets::is_secret_dotted(path)
         && match &node.value {
             Value::Str(s) => !s.is_empty(),
             Value::Int(_) | Value::Float(_) => true,
@@ -95,10 +89,7 @@ fn value_flag(flag: &'static str, kind: SetKind, arg: &str) -> Vec<(String, Stri
     let parsed = strvals::apply(arg, kind, &mut map, &mut |_| Ok(String::new()));
     let tree = Node::new(Value::Map(map), Origin::Computed);
     let leaves = tree.leaves();
-    let lowered = arg.to_ascii_lowercase();
-    let looks_secret = ["password", "passwd", "token", "secret"]
-        .iter()
-        .any(|w| lowered.contains(w));
+    let looks_secret = crate::secrets::mentions_secret(arg);
     if parsed.is_err() || (leaves.is_empty() && looks_secret) {
         return vec![(flag.to_owned(), REDACTED.to_owned())];
     }

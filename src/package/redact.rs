@@ -2,19 +2,18 @@
 //!
 //! Values under a key named like a secret (`auth.password`, `*token*`, `*secret*`) are
 //! replaced by [`REDACTED`] in the packaged `values.yaml` and in the README's command line;
-//! the redacted values are then searched for in every packaged file, so that a chart which
-//! copies a password into a ConfigMap stops the packaging instead of publishing it. Which
+//! the redacted values are then searched for in every packaged file, in clear or in base64
+//! (`base64("user:password")` too), so that a chart which copies a password into a ConfigMap
+//! stops the packaging instead of publishing it. What is secret is [`crate::secrets`]'s
+//! decision. Which
 //! objects are left out (Secrets) is decided in [`super`].
 
-use base64::Engine as _;
-
+pub use crate::secrets::is_secret_key;
+use crate::secrets::{MIN_SEARCHED_LEN, Needles};
 use crate::values::{Node, Origin, Value};
 
 /// What a secret value becomes.
 pub const REDACTED: &str = "<redacted>";
-
-/// Values this short are not searched for: they would be found everywhere.
-const MIN_SEARCHED_LEN: usize = 6;
 
 /// A value that was replaced.
 #[derive(Clone, Debug, PartialEq)]
@@ -24,24 +23,6 @@ pub struct Redacted {
     pub origin: Origin,
     /// The value, when it is long enough to be searched for in the package.
     pub needle: Option<String>,
-}
-
-/// Whether a key names a secret value. References to a secret (the name of an existing
-/// Secret, a key or a file in it) are not secrets: they are configuration a reader needs.
-pub fn is_secret_key(key: &str) -> bool {
-    let k: String = key
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    let secret = ["password", "passwd", "token", "secret"]
-        .iter()
-        .any(|w| k.contains(w));
-    let reference = k.starts_with("existing")
-        || ["name", "ref", "file", "path"]
-            .iter()
-            .any(|s| k.ends_with(s));
-    secret && !reference
 }
 
 /// The values with every secret leaf replaced by [`REDACTED`], and what was replaced. Empty
@@ -139,35 +120,35 @@ pub fn find_leak<'a>(
     extra: &[String],
     files: impl Iterator<Item = (&'a str, &'a str)> + Clone,
 ) -> Option<Leak> {
-    let needles = secrets
+    let mut by_needle: Vec<(&str, String, String)> = secrets
         .iter()
         .filter_map(|r| {
             r.needle
                 .as_deref()
                 .map(|n| (n, r.path.clone(), set_by(&r.origin)))
         })
-        .chain(
-            extra
-                .iter()
-                .filter(|n| n.chars().count() >= MIN_SEARCHED_LEN)
-                .map(|n| {
-                    (
-                        n.as_str(),
-                        "a rendered Secret".to_owned(),
-                        "the render".to_owned(),
-                    )
-                }),
-        );
-    for (needle, path, set_by) in needles {
-        let encoded = base64::engine::general_purpose::STANDARD.encode(needle);
-        for (file, text) in files.clone() {
-            if text.contains(needle) || text.contains(&encoded) {
-                return Some(Leak {
-                    path,
-                    set_by,
-                    file: file.to_owned(),
-                });
-            }
+        .collect();
+    by_needle.extend(extra.iter().map(|n| {
+        (
+            n.as_str(),
+            "a rendered Secret".to_owned(),
+            "the render".to_owned(),
+        )
+    }));
+    let needles = Needles::new(
+        by_needle
+            .iter()
+            .filter(|(n, ..)| n.chars().count() >= MIN_SEARCHED_LEN)
+            .map(|(n, ..)| (*n).to_owned()),
+    );
+    for (file, text) in files {
+        if let Some(found) = needles.find(text, MIN_SEARCHED_LEN) {
+            let (_, path, set_by) = by_needle.iter().find(|(n, ..)| *n == found)?;
+            return Some(Leak {
+                path: path.clone(),
+                set_by: set_by.clone(),
+                file: file.to_owned(),
+            });
         }
     }
     None
@@ -182,35 +163,6 @@ mod tests {
     fn node(yaml: &str) -> Node {
         let map = parse_values(yaml, "v.yaml", FileLayer::User).unwrap();
         Node::new(Value::Map(map), Origin::Computed)
-    }
-
-    #[test]
-    fn secret_keys() {
-        for key in [
-            "password",
-            "auth_password",
-            "masterPassword",
-            "token",
-            "bearerToken",
-            "clientSecret",
-            "secret",
-            "secretKey",
-            "passwd",
-        ] {
-            assert!(is_secret_key(key), "{key}");
-        }
-        for key in [
-            "existingSecret",
-            "existingSecretPasswordKey",
-            "secretName",
-            "passwordFile",
-            "tokenPath",
-            "secretKeyRef",
-            "replicas",
-            "enabled",
-        ] {
-            assert!(!is_secret_key(key), "{key}");
-        }
     }
 
     #[test]

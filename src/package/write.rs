@@ -65,6 +65,34 @@ fn same_path(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// Every path this module writes is `dir` joined with these names: one path component for
+/// the chart, relative paths of normal components for its files. The chart loader already
+/// refuses other names; this is the last check before the disk.
+fn check_names(package: &Package) -> Result<(), PackageError> {
+    use std::path::Component;
+    let bad = |name: &str| PackageError::Io {
+        path: name.to_owned(),
+        source: std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a relative path inside the package",
+        ),
+    };
+    crate::chart::validate_chart_name(&package.name).map_err(|_| bad(&package.name))?;
+    crate::chart::validate_chart_name(&package.archive_name())
+        .map_err(|_| bad(&package.archive_name()))?;
+    for file in &package.files {
+        let path = Path::new(&file.path);
+        if file.path.is_empty()
+            || path
+                .components()
+                .any(|c| !matches!(c, Component::Normal(_)))
+        {
+            return Err(bad(&file.path));
+        }
+    }
+    Ok(())
+}
+
 /// Writes `DIR/<chart>-<version>.tgz`, replacing an existing file atomically.
 pub fn write_archive(
     dir: &Path,
@@ -72,6 +100,7 @@ pub fn write_archive(
     mtime: u64,
     source_chart: Option<&Path>,
 ) -> Result<PathBuf, PackageError> {
+    check_names(package)?;
     let target = dir.join(package.archive_name());
     if source_chart.is_some_and(|s| same_path(s, &target)) {
         return Err(PackageError::OverwritesSource {
@@ -101,6 +130,7 @@ pub fn write_unpacked(
     package: &Package,
     source_chart: Option<&Path>,
 ) -> Result<PathBuf, PackageError> {
+    check_names(package)?;
     let target = dir.join(&package.name);
     if source_chart.is_some_and(|s| same_path(s, &target)) {
         return Err(PackageError::OverwritesSource {

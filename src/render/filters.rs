@@ -18,6 +18,7 @@ pub fn add_to_environment(env: &mut Environment<'_>) {
     env.add_filter("sha256sum", sha256sum);
     env.add_filter("quote", quote);
     env.add_filter("squote", squote);
+    env.add_filter("shquote", shquote);
     env.add_filter("trunc", trunc);
     env.add_filter("trimsuffix", trimsuffix);
     env.add_filter("trimprefix", trimprefix);
@@ -99,14 +100,41 @@ fn tojson(value: &Value) -> Result<String, Error> {
     Ok(sort_keys(json).to_string())
 }
 
+/// The widest `indent` a template may ask for: no manifest is nested this deep, and a
+/// hostile width (`indent(10**11)`) must not allocate gigabytes.
+pub const MAX_INDENT: usize = 1024;
+
+/// The most text one filter call may produce.
+pub const MAX_FILTER_OUTPUT: usize = 16 << 20;
+
 /// Helm's `indent`: every line, the first included, gets `width` spaces.
 fn indent(value: &Value, width: usize) -> Result<String, Error> {
+    if width > MAX_INDENT {
+        return Err(invalid(format!(
+            "indent: width {width} exceeds the limit of {MAX_INDENT}"
+        )));
+    }
+    let text = text(value)?;
+    let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
+    if text.len() + lines * width > MAX_FILTER_OUTPUT {
+        return Err(invalid(format!(
+            "indent: the result would exceed {} MiB",
+            MAX_FILTER_OUTPUT >> 20
+        )));
+    }
     let pad = " ".repeat(width);
-    Ok(text(value)?
+    Ok(text
         .split('\n')
         .map(|line| format!("{pad}{line}"))
         .collect::<Vec<_>>()
         .join("\n"))
+}
+
+/// One word for a POSIX shell, whatever the value holds: single-quoted, each `'` written as
+/// `'\''`. Every value a template puts into a script goes through it, so that
+/// `a b;$(id)` stays one harmless word.
+fn shquote(value: &Value) -> Result<String, Error> {
+    Ok(format!("'{}'", text(value)?.replace('\'', r"'\''")))
 }
 
 /// Helm's `nindent`: a newline, then `indent`.
@@ -220,6 +248,10 @@ mod tests {
             ("{{ 'abc' | trunc(63) }}", "abc"),
             ("{{ 'name-' | trimsuffix('-') }}", "name"),
             ("{{ s | required('s is required') }}", "yes"),
+            ("{{ 'a b;$(id)' | shquote }}", "'a b;$(id)'"),
+            ("{{ \"it's\" | shquote }}", r"'it'\''s'"),
+            ("{{ none | shquote }}", "''"),
+            ("{{ multi | indent(1024) | length }}", "2051"),
         ];
         for (template, expected) in table {
             assert_eq!(
@@ -244,6 +276,14 @@ mod tests {
             ("{{ missing | required('x needed') }}", "x needed"),
             ("{{ fail('no way') }}", "no way"),
             ("{{ 'not base64!' | b64dec }}", "b64dec"),
+            (
+                "{{ 'x' | indent(100000000000) }}",
+                "exceeds the limit of 1024",
+            ),
+            (
+                "{{ ('x\n' * 5000000) | indent(1000) }}",
+                "would exceed 16 MiB",
+            ),
         ] {
             let err = render(template, ctx.clone()).unwrap_err();
             assert!(err.contains(message), "{template}: {err}");

@@ -7,11 +7,13 @@
 
 pub mod capabilities;
 pub mod filters;
+mod guard;
 
 use std::fmt;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use minijinja::syntax::SyntaxConfig;
-use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value, context};
+use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior, Value, context};
 
 pub use capabilities::{KubeVersion, KubeVersionError};
 
@@ -42,6 +44,17 @@ impl Default for ReleaseOptions {
     }
 }
 
+/// How many steps one template may run (minijinja's fuel): the bundled chart's largest
+/// template needs a small fraction of it; a loop of 10^10 stops within half a second.
+pub const TEMPLATE_FUEL: u64 = 20_000_000;
+
+/// How many steps all the templates of one render may run together (a few seconds' work),
+/// so that a chart of many looping templates stops too.
+pub const RENDER_FUEL: u64 = 5 * TEMPLATE_FUEL;
+
+/// The most text a render may produce, all templates together.
+pub const MAX_OUTPUT: usize = 64 << 20;
+
 /// A template that cannot be compiled or rendered, or a rendered document that is not YAML.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
@@ -67,6 +80,25 @@ pub enum RenderError {
         message: String,
         excerpt: String,
     },
+    #[error(
+        "template {chart}/templates/{template}: the template engine failed: {message}\n  hint: this is a bug in the template engine; rewrite the construct the template uses"
+    )]
+    Panic {
+        chart: String,
+        template: String,
+        message: String,
+    },
+    #[error(
+        "template {chart}/templates/{template}: the render's output exceeds {} MiB\n  hint: a template that prints this much is looping; check its loops and filters",
+        MAX_OUTPUT >> 20
+    )]
+    OutputTooLarge { chart: String, template: String },
+    #[error(
+        "template {chart}/templates/{template}: the render's templates ran more than {RENDER_FUEL} steps together\n  hint: templates that run this long are looping; check their loops"
+    )]
+    OutOfFuel { chart: String, template: String },
+    #[error("invalid namespace `{}`: {reason}", .name.escape_debug())]
+    Namespace { name: String, reason: &'static str },
     #[error("invalid release name `{name}`: {reason}")]
     ReleaseName { name: String, reason: &'static str },
     #[error(
@@ -87,6 +119,11 @@ fn format_template_error(chart: &str, err: &minijinja::Error) -> String {
     out.push_str(&err.kind().to_string());
     if let Some(detail) = err.detail() {
         out.push_str(&format!(": {detail}"));
+    }
+    if err.kind() == ErrorKind::OutOfFuel {
+        out.push_str(&format!(
+            " (a template may run {TEMPLATE_FUEL} steps)\n  hint: a template that runs this long is looping; check its loops"
+        ));
     }
     let frame = err.display_debug_info().to_string();
     // Keep the code frame, not the dump of every variable in scope: it could show secrets.
@@ -122,6 +159,7 @@ impl Engine {
             .map_err(|e| RenderError::Template(chart.metadata.name.clone(), Box::new(e)))?;
         env.set_syntax(syntax);
         env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+        env.set_fuel(Some(TEMPLATE_FUEL));
         // minijinja escapes `.yaml` output as JSON by default; manifests are written verbatim.
         env.set_auto_escape_callback(|_| AutoEscape::None);
         filters::add_to_environment(&mut env);
@@ -160,13 +198,20 @@ impl Engine {
         options: &ReleaseOptions,
     ) -> Result<Vec<Manifest>, RenderError> {
         validate_release_name(&options.name)?;
+        // Helm renders an empty namespace as the default one.
+        let namespace = if options.namespace.is_empty() {
+            "default"
+        } else {
+            validate_namespace(&options.namespace)?;
+            &options.namespace
+        };
         self.check_kube_version(&options.kube_version)?;
         let chart = &self.metadata;
         let base = context! {
             Values => Value::from(minijinja::value::Serde(values)),
             Release => context! {
                 Name => &options.name,
-                Namespace => &options.namespace,
+                Namespace => namespace,
                 IsInstall => !options.is_upgrade,
                 IsUpgrade => options.is_upgrade,
                 Revision => 1,
@@ -186,9 +231,10 @@ impl Engine {
         // Templates are independent: render them on two threads (the machines this runs on
         // have few cores; more threads cost more than they save), then keep template order.
         let (first, second) = self.outputs.split_at(self.outputs.len() / 2);
+        let output = Spent::default();
         let (a, b) = std::thread::scope(|scope| {
-            let other = scope.spawn(|| self.render_templates(second, &base));
-            let mine = self.render_templates(first, &base);
+            let other = scope.spawn(|| self.render_templates(second, &base, &output));
+            let mine = self.render_templates(first, &base, &output);
             (mine, other.join())
         });
         let mut manifests = a?;
@@ -203,12 +249,12 @@ impl Engine {
         &self,
         names: &[String],
         base: &Value,
+        output: &Spent,
     ) -> Result<Vec<Manifest>, RenderError> {
         let chart = &self.metadata.name;
         let template_error = |e| RenderError::Template(chart.clone(), Box::new(e));
         let mut manifests = Vec::new();
         for name in names {
-            let template = self.env.get_template(name).map_err(template_error)?;
             let ctx = context! {
                 Template => context! {
                     Name => format!("{chart}/templates/{name}"),
@@ -216,7 +262,39 @@ impl Engine {
                 },
                 ..base.clone()
             };
-            let text = template.render(ctx).map_err(template_error)?;
+            let mut sink = Bounded {
+                text: Vec::new(),
+                total: &output.bytes,
+            };
+            let rendered = guard::catch(|| -> Result<u64, minijinja::Error> {
+                let template = self.env.get_template(name)?;
+                let captured = template.render_captured_to(ctx, &mut sink)?;
+                Ok(captured.state().fuel_levels().map_or(0, |(used, _)| used))
+            })
+            .map_err(|message| RenderError::Panic {
+                chart: chart.clone(),
+                template: name.clone(),
+                message,
+            })?;
+            match rendered {
+                Ok(used) => {
+                    if output.fuel.fetch_add(used, Ordering::Relaxed) + used > RENDER_FUEL {
+                        return Err(RenderError::OutOfFuel {
+                            chart: chart.clone(),
+                            template: name.clone(),
+                        });
+                    }
+                }
+                Err(err) if err.kind() == ErrorKind::WriteFailure => {
+                    return Err(RenderError::OutputTooLarge {
+                        chart: chart.clone(),
+                        template: name.clone(),
+                    });
+                }
+                Err(err) => return Err(template_error(err)),
+            }
+            // The engine writes whole strings; a template's output is UTF-8.
+            let text = String::from_utf8_lossy(&sink.text).into_owned();
             for (index, doc) in split_documents(&text).into_iter().enumerate() {
                 let object =
                     parse_document(doc).map_err(|(message, line)| RenderError::InvalidYaml {
@@ -252,6 +330,33 @@ impl Engine {
                 actual: actual.to_string(),
             });
         }
+        Ok(())
+    }
+}
+
+/// What the templates of one render have spent so far, on both threads.
+#[derive(Default)]
+struct Spent {
+    bytes: AtomicUsize,
+    fuel: AtomicU64,
+}
+
+/// A template's output, counted against [`MAX_OUTPUT`] for the whole render.
+struct Bounded<'a> {
+    text: Vec<u8>,
+    total: &'a AtomicUsize,
+}
+
+impl std::io::Write for Bounded<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.total.fetch_add(buf.len(), Ordering::Relaxed) + buf.len() > MAX_OUTPUT {
+            return Err(std::io::Error::other("output too large"));
+        }
+        self.text.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
 }
@@ -352,6 +457,30 @@ pub fn validate_release_name(name: &str) -> Result<(), RenderError> {
     Ok(())
 }
 
+/// Kubernetes' rule for namespaces: a DNS-1123 label, at most 63 characters.
+pub fn validate_namespace(name: &str) -> Result<(), RenderError> {
+    let err = |reason| {
+        Err(RenderError::Namespace {
+            name: name.to_owned(),
+            reason,
+        })
+    };
+    if name.len() > 63 {
+        return err("it is longer than 63 characters");
+    }
+    let ok = name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !name.starts_with('-')
+        && !name.ends_with('-');
+    if !ok {
+        return err(
+            "it must consist of lowercase letters, digits and `-`, and start and end with a letter or digit",
+        );
+    }
+    Ok(())
+}
+
 impl fmt::Display for KubeVersion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "v{}.{}.{}", self.major, self.minor, self.patch)
@@ -369,6 +498,16 @@ mod tests {
         }
         for bad in ["", "Redis", "-a", "a-", "a_b", "a..b", &"x".repeat(54)] {
             assert!(validate_release_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn namespaces() {
+        for ok in ["default", "kube-system", "a1"] {
+            assert!(validate_namespace(ok).is_ok(), "{ok}");
+        }
+        for bad in ["Prod", "a.b", "-a", "a\nb", &"x".repeat(64)] {
+            assert!(validate_namespace(bad).is_err(), "{bad}");
         }
     }
 }

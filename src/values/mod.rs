@@ -89,9 +89,10 @@ pub fn user_layers(sources: &ValueSources, presets: &[Preset]) -> Result<Map, Va
         (SetKind::File, &sources.set_file),
         (SetKind::Literal, &sources.set_literal),
     ];
+    let mut budget = strvals::Budget::default();
     for (kind, args) in flags {
         for arg in args {
-            strvals::apply(arg, kind, &mut user, &mut read_file)?;
+            strvals::apply_within(arg, kind, &mut user, &mut read_file, &mut budget)?;
         }
     }
     Ok(user)

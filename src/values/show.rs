@@ -45,30 +45,47 @@ fn is_leaf(node: &Node) -> bool {
     }
 }
 
-/// A leaf on one line: multi-line strings as double-quoted scalars so the comment fits.
+/// A leaf on one line so the comment fits: what the YAML writer would spread over several
+/// lines (a multi-line string, a long one it folds) as a double-quoted scalar.
 fn scalar(node: &Node) -> String {
+    let text = yaml(node).trim_end().to_owned();
     match &node.value {
-        Value::Str(s) if s.contains('\n') => serde_json::to_string(s).unwrap_or_default(),
-        _ => yaml(node).trim_end().to_owned(),
+        Value::Str(s) if s.contains('\n') || text.contains('\n') => {
+            serde_json::to_string(s).unwrap_or_default()
+        }
+        _ => text,
     }
 }
 
 fn key(k: &str) -> String {
-    yaml(&Node::new(
+    scalar(&Node::new(
         Value::Str(k.to_owned()),
         super::Origin::Computed,
     ))
-    .trim_end()
-    .to_owned()
+}
+
+/// An origin as a comment: on one line whatever the `--set` fragment held.
+fn comment(origin: &super::Origin) -> String {
+    origin
+        .to_string()
+        .replace('\\', "\\\\")
+        .replace('\n', "\\n")
+        .replace('\r', "\\r")
 }
 
 fn write_map(out: &mut String, map: &super::Map, depth: usize) {
     let pad = "  ".repeat(depth);
     for (k, v) in map {
         if is_leaf(v) {
-            let _ = writeln!(out, "{pad}{}: {}  # {}", key(k), scalar(v), v.origin);
+            let _ = writeln!(
+                out,
+                "{pad}{}: {}  # {}",
+                key(k),
+                scalar(v),
+                comment(&v.origin)
+            );
         } else {
-            let _ = writeln!(out, "{pad}{}:  # {}", key(k), v.origin);
+            let _ = writeln!(out, "{pad}{}:  # {}", key(k), comment(&v.origin));
             write_nested(out, v, depth + 1);
         }
     }
@@ -81,9 +98,9 @@ fn write_nested(out: &mut String, node: &Node, depth: usize) {
             let pad = "  ".repeat(depth);
             for item in items {
                 if is_leaf(item) {
-                    let _ = writeln!(out, "{pad}- {}  # {}", scalar(item), item.origin);
+                    let _ = writeln!(out, "{pad}- {}  # {}", scalar(item), comment(&item.origin));
                 } else {
-                    let _ = writeln!(out, "{pad}-  # {}", item.origin);
+                    let _ = writeln!(out, "{pad}-  # {}", comment(&item.origin));
                     write_nested(out, item, depth + 1);
                 }
             }
@@ -113,6 +130,34 @@ mod tests {
             "a:  # f.yaml:1:1\n  b: true  # f.yaml:2:6\n  l:  # f.yaml:3:3\n    - 1  # f.yaml:3:7\n    -  # f.yaml:3:10\n      x: true  # f.yaml:3:14\ne: {}  # f.yaml:5:1\nm: \"two\\nlines\"  # f.yaml:4:4\n"
         );
         // The annotated text is still YAML with the same data.
+        let reparsed = parse_values(&text, "g.yaml", FileLayer::User).unwrap();
+        assert_eq!(
+            Node::new(Value::Map(reparsed), super::super::Origin::Computed).to_json(),
+            node.to_json()
+        );
+    }
+
+    #[test]
+    fn long_strings_and_odd_origins_stay_yaml() {
+        let long = "word ".repeat(200);
+        let mut map = crate::values::Map::new();
+        map.insert(
+            "long".to_owned(),
+            Node::new(Value::Str(long.clone()), super::super::Origin::Computed),
+        );
+        map.insert(
+            "k".to_owned(),
+            Node::new(
+                Value::Str("v".to_owned()),
+                super::super::Origin::Flag {
+                    flag: "--set",
+                    fragment: std::sync::Arc::from("k=v\nevil: 1"),
+                },
+            ),
+        );
+        let node = Node::new(Value::Map(map), super::super::Origin::Computed);
+        let text = yaml_with_origins(&node);
+        assert_eq!(text.lines().count(), 2, "{text}");
         let reparsed = parse_values(&text, "g.yaml", FileLayer::User).unwrap();
         assert_eq!(
             Node::new(Value::Map(reparsed), super::super::Origin::Computed).to_json(),

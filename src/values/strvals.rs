@@ -20,6 +20,10 @@
 //!   is a scalar or null), the scalar is replaced; a map addressed as a list, or a list as a
 //!   map, is still an error, as in Helm;
 //! - a path may nest at most 256 list indices (Helm has no bound; here each is a stack frame);
+//! - all the flags of one command may create at most [`MAX_LIST_ITEMS`] list items and
+//!   hold at most [`MAX_TOTAL_BYTES`] of text ([`Budget`]): Helm bounds each index, but a few
+//!   hundred `a[65536]` paths would still allocate gigabytes;
+//! - an error shows the argument with the values of secret keys hidden ([`crate::secrets`]);
 //! - `--set-json` numbers keep their JSON type (`3` is an integer) where Go makes every
 //!   number a float64, and a lone UTF-16 surrogate escape (`"\ud800"`) is an error where Go
 //!   substitutes U+FFFD.
@@ -37,6 +41,30 @@ const MAX_NESTED_NAME_LEVEL: usize = 30;
 /// Not in Helm, which does not bound `a[0][0]...` (Go stacks grow); here each index is a
 /// stack frame, and an argument can hold tens of thousands of them.
 const MAX_NESTED_INDICES: usize = 256;
+
+/// How many list items (nulls padding a list included) all the `--set` family flags of one
+/// command may create: four maximal indices.
+pub const MAX_LIST_ITEMS: usize = 4 * (MAX_INDEX + 1);
+
+/// How much text all the `--set` family flags of one command may hold (files read by
+/// `--set-file` not counted): more belongs in a values file.
+pub const MAX_TOTAL_BYTES: usize = 4 << 20;
+
+/// What the flags of one command may still create; shared by every [`apply_within`] call.
+#[derive(Clone, Debug)]
+pub struct Budget {
+    list_items: usize,
+    bytes: usize,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            list_items: MAX_LIST_ITEMS,
+            bytes: MAX_TOTAL_BYTES,
+        }
+    }
+}
 
 /// Which flag of the family an argument came from; it decides how values are read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,8 +126,35 @@ pub fn apply(
     read_file: &mut dyn FnMut(&str) -> Result<String, String>,
 ) -> Result<(), SetError> {
     let mut work = into.clone();
+    apply_within(arg, kind, &mut work, read_file, &mut Budget::default())?;
+    *into = work;
+    Ok(())
+}
+
+/// [`apply`] in place, charging what the argument creates to `budget`, which the caller
+/// shares between all the flags of one command. On error `into` may hold part of the
+/// argument: the caller aborts the command. (Copying `into` for every flag, as [`apply`]
+/// does, would make ten thousand flags quadratic.)
+pub fn apply_within(
+    arg: &str,
+    kind: SetKind,
+    into: &mut Map,
+    read_file: &mut dyn FnMut(&str) -> Result<String, String>,
+    budget: &mut Budget,
+) -> Result<(), SetError> {
+    let Some(left) = budget.bytes.checked_sub(arg.len()) else {
+        return Err(SetError {
+            flag: kind.flag(),
+            arg: shown_arg(kind, arg),
+            column: 1,
+            message: format!(
+                "the `--set` family flags hold more than {MAX_TOTAL_BYTES} bytes in total\n  hint: put large values in a values file (`-f FILE`)"
+            ),
+        });
+    };
+    budget.bytes = left;
     if kind == SetKind::Json && arg.trim().starts_with('{') {
-        merge_json_object(arg, &mut work)?;
+        merge_json_object(arg, into)
     } else {
         Parser {
             arg,
@@ -109,11 +164,15 @@ pub fn apply(
             read_file,
             frag_start: 0,
             value_end: None,
+            budget,
         }
-        .parse(&mut work)?;
+        .parse(into)
     }
-    *into = work;
-    Ok(())
+}
+
+/// The argument as an error shows it: secret values hidden.
+fn shown_arg(kind: SetKind, arg: &str) -> String {
+    crate::secrets::redact_set_arg(arg, matches!(kind, SetKind::Json | SetKind::Literal))
 }
 
 /// Helm 4's `--set-json '{...}'`: the object is merged as `loader.MergeMaps` does, maps into
@@ -132,7 +191,7 @@ fn merge_json_object(arg: &str, into: &mut Map) -> Result<(), SetError> {
         }
         Err(e) => Err(SetError {
             flag: SetKind::Json.flag(),
-            arg: arg.to_owned(),
+            arg: shown_arg(SetKind::Json, arg),
             column: char_count(arg, lead) + json_error_offset(trimmed, &e) + 1,
             message: format!("invalid json object: {}", json_error_message(&e)),
         }),
@@ -183,6 +242,7 @@ struct Parser<'a> {
     /// Where the current assignment's value ends (before any separating comma); `None`
     /// until a value was read, in which case the fragment runs to the current position.
     value_end: Option<usize>,
+    budget: &'a mut Budget,
 }
 
 impl Parser<'_> {
@@ -205,7 +265,7 @@ impl Parser<'_> {
     fn error(&self, at: usize, message: impl Into<String>) -> Halt {
         Halt::Fail(SetError {
             flag: self.kind.flag(),
-            arg: self.arg.to_owned(),
+            arg: shown_arg(self.kind, self.arg),
             column: at + 1,
             message: message.into(),
         })
@@ -493,9 +553,19 @@ impl Parser<'_> {
     }
 
     /// Helm's `setIndex`: a list shorter than the index is padded with nulls.
-    fn set_index(&self, list: &mut Vec<Node>, i: i64, idx_at: usize, node: Node) -> Step {
+    fn set_index(&mut self, list: &mut Vec<Node>, i: i64, idx_at: usize, node: Node) -> Step {
         let n = self.check_index(i, idx_at)?;
         if list.len() <= n {
+            let added = n + 1 - list.len();
+            let Some(left) = self.budget.list_items.checked_sub(added) else {
+                return self.fail(
+                    idx_at,
+                    format!(
+                        "the `--set` family flags would create more than {MAX_LIST_ITEMS} list items in total\n  hint: set long lists in a values file (`-f FILE`), or use smaller indices"
+                    ),
+                );
+            };
+            self.budget.list_items = left;
             list.resize(n + 1, Node::new(Value::Null, self.origin()));
         }
         list[n] = node;

@@ -6,6 +6,7 @@ mod diff;
 mod dist;
 mod e2e;
 mod first_run;
+mod hostile;
 mod lint;
 mod package;
 mod render;

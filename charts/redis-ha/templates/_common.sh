@@ -27,7 +27,7 @@
 # Seconds `redis-check-rdb` may take to read the replication offset of dump.rdb.
 : "${REDIS_HA_RDB_CHECK_TIMEOUT:=120}"
 
-ARCHITECTURE={{ Values.architecture }}
+ARCHITECTURE={{ Values.architecture | shquote }}
 REDIS_PORT={{ Values.redis.port }}
 REDIS_STATEFULSET={{ h.redis_statefulset }}
 REDIS_HEADLESS={{ h.redis_headless }}
@@ -37,16 +37,16 @@ SENTINEL_STATEFULSET={{ h.sentinel_statefulset }}
 SENTINEL_HEADLESS={{ h.sentinel_headless }}
 SENTINEL_SERVICE={{ h.name("sentinel") }}
 SENTINEL_REPLICAS={{ Values.sentinel.replicas if h.sentinel else 0 }}
-MASTER_NAME={{ Values.sentinel.masterName }}
+MASTER_NAME={{ Values.sentinel.masterName | shquote }}
 QUORUM={{ Values.sentinel.quorum }}
 MIN_REPLICAS_TO_WRITE={{ h.min_replicas_to_write }}
 FAILOVER_TIMEOUT_SECONDS={{ (Values.sentinel.failoverTimeout + 999) // 1000 }}
 AUTH_ENABLED={{ "yes" if h.auth else "no" }}
 SENTINEL_AUTH={{ "yes" if h.sentinel_auth else "no" }}
 TLS_ENABLED={{ "yes" if Values.tls.enabled else "no" }}
-TLS_CERT_FILE=$REDIS_TLS_DIR/{{ Values.tls.certFilename }}
-TLS_KEY_FILE=$REDIS_TLS_DIR/{{ Values.tls.keyFilename }}
-TLS_CA_FILE=$REDIS_TLS_DIR/{{ Values.tls.caFilename }}
+TLS_CERT_FILE="$REDIS_TLS_DIR"/{{ Values.tls.certFilename | shquote }}
+TLS_KEY_FILE="$REDIS_TLS_DIR"/{{ Values.tls.keyFilename | shquote }}
+TLS_CA_FILE="$REDIS_TLS_DIR"/{{ Values.tls.caFilename | shquote }}
 
 log() {
   printf '%s %s[%s]: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${0##*/}" "$POD_NAME" "$*" >&2

@@ -5,17 +5,6 @@ use serde_json::Value;
 use super::{Check, Context, Finding, at, hazard, is_workload};
 use crate::diff::hazards::Documented as _;
 
-/// Words in a Secret's name or key that say it holds a credential.
-const CREDENTIAL_WORDS: &[&str] = &[
-    "password",
-    "passwd",
-    "pass",
-    "auth",
-    "token",
-    "credential",
-    "acl",
-];
-
 hazard! {
     /// ## What it does
     ///
@@ -44,8 +33,7 @@ hazard! {
 }
 
 fn is_credential(text: &str) -> bool {
-    let text = text.to_ascii_lowercase();
-    CREDENTIAL_WORDS.iter().any(|w| text.contains(w))
+    crate::secrets::is_credential_name(text)
 }
 
 fn fix() -> Vec<String> {

@@ -9,6 +9,8 @@ pub mod json;
 pub mod markdown;
 pub mod text;
 
+use std::time::{Duration, Instant};
+
 use similar::{ChangeTag, TextDiff};
 
 use super::{Action, Report};
@@ -28,9 +30,18 @@ pub struct Hunk<'a> {
     pub lines: Vec<Line<'a>>,
 }
 
-/// The unified diff of two texts with `context` lines around each change.
+/// How long one diff may search for the smallest edit: past it, the diff is still correct
+/// but may be longer than needed. Myers' algorithm is quadratic when two large texts share
+/// little (two different 1 MiB ConfigMaps); this bounds such a diff. Only such texts reach
+/// it, so ordinary diffs stay the same bytes on every run.
+const DIFF_DEADLINE: Duration = Duration::from_secs(2);
+
+/// The unified diff of two texts with `context` lines around each change: lines, never
+/// characters, searched for at most [`DIFF_DEADLINE`].
 pub fn hunks<'a>(old: &'a str, new: &'a str, context: usize) -> Vec<Hunk<'a>> {
-    let diff = TextDiff::from_lines(old, new);
+    let diff = TextDiff::configure()
+        .deadline(Instant::now() + DIFF_DEADLINE)
+        .diff_lines(old, new);
     // More context than lines is all of them; `similar` overflows on `usize::MAX`.
     let context = context.min(old.len().max(new.len()) + 1);
     diff.unified_diff()
