@@ -9,6 +9,7 @@ use std::fmt;
 
 use jsonschema::error::ValidationErrorKind;
 
+use crate::secrets;
 use crate::values::{Node, Origin};
 
 /// A schema that cannot be used.
@@ -47,21 +48,14 @@ pub struct Violation {
 }
 
 impl Violation {
-    /// Where the value was set; a `--set` fragment of a secret keeps its key only.
+    /// Where the value was set; a `--set` fragment never shows a secret's value
+    /// ([`Origin::location`] asks the secrets policy); a value the schema marks secret hides
+    /// its whole fragment's value.
     pub fn location(&self) -> String {
         match &self.origin {
-            Origin::Flag { flag, fragment } => {
-                let (key, value) = fragment.split_once('=').unwrap_or((fragment, ""));
-                // A `--set-json auth={...}` fragment may carry a password beside the error.
-                let lower = value.to_ascii_lowercase();
-                let carries = ["password", "passwd", "token", "secret"]
-                    .iter()
-                    .any(|w| lower.contains(w));
-                if self.secret || is_secret_path(key) || carries {
-                    format!("{flag} {key}=<redacted>")
-                } else {
-                    format!("{flag} {fragment}")
-                }
+            Origin::Flag { flag, fragment } if self.secret => {
+                let key = fragment.split_once('=').map_or(&**fragment, |(key, _)| key);
+                format!("{flag} {key}={}", secrets::MASK)
             }
             origin => origin.location(),
         }
@@ -122,7 +116,7 @@ impl Schema {
                 continue;
             }
             let path = dotted(&pointer);
-            let secret = is_secret_path(&path) || holds_secret(error.instance());
+            let secret = secrets::is_secret_dotted(&path) || holds_secret(error.instance());
             let (message, hint) = describe(&error, secret);
             out.push(Violation {
                 path,
@@ -243,43 +237,12 @@ fn describe(error: &jsonschema::ValidationError<'_>, secret: bool) -> (String, O
     (shown(error), None)
 }
 
-/// Stand-in for the shared secrets policy (`src/secrets.rs`, in progress): swap this for it
-/// at merge. A path is secret when its last key names a password, token or secret (as
-/// `package::redact` decides), or a key under `auth` or `tls`; keys naming a reference to a
-/// secret (`existingSecret`, `secretName`, `...File`) are not.
-pub fn is_secret_path(path: &str) -> bool {
-    let leaf = path
-        .rsplit('.')
-        .next()
-        .unwrap_or(path)
-        .split('[')
-        .next()
-        .unwrap_or_default();
-    let k: String = leaf
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    let under = |section: &str| {
-        path.starts_with(&format!("{section}.")) || path.contains(&format!(".{section}."))
-    };
-    let secret = ["password", "passwd", "token", "secret"]
-        .iter()
-        .any(|w| k.contains(w))
-        || (k.contains("key") && (under("auth") || under("tls")));
-    let reference = k.starts_with("existing")
-        || ["name", "ref", "file", "path"]
-            .iter()
-            .any(|s| k.ends_with(s));
-    secret && !reference
-}
-
 /// Whether a value shown in a message would carry a secret below it.
 fn holds_secret(value: &serde_json::Value) -> bool {
     match value {
         serde_json::Value::Object(map) => map
             .iter()
-            .any(|(k, v)| is_secret_path(k) && !v.is_null() || holds_secret(v)),
+            .any(|(k, v)| secrets::is_secret_key(k) && !v.is_null() || holds_secret(v)),
         serde_json::Value::Array(items) => items.iter().any(holds_secret),
         _ => false,
     }
@@ -403,29 +366,10 @@ mod tests {
             },
             secret: true,
         };
-        assert_eq!(flag.location(), "--set auth.password=<redacted>");
-    }
-
-    #[test]
-    fn secret_paths() {
-        for path in [
-            "auth.password",
-            "tls.key",
-            "api.token",
-            "x.clientSecret",
-            "auth.privateKey",
-        ] {
-            assert!(is_secret_path(path), "{path}");
-        }
-        for path in [
-            "auth.existingSecret",
-            "auth.existingSecretPasswordKey",
-            "tls.secretName",
-            "sentinel.quorum",
-            "keys",
-        ] {
-            assert!(!is_secret_path(path), "{path}");
-        }
+        assert_eq!(
+            flag.location(),
+            format!("--set auth.password={}", secrets::MASK)
+        );
     }
 
     #[test]

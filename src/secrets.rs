@@ -3,7 +3,7 @@
 //! module; none keeps its own list of words.
 //!
 //! - A value is secret when a key on its path names a secret ([`is_secret_key`]:
-//!   `password`, `passwd`, `token`, `secret` in any case and spelling), unless the key is a
+//!   `password`, `passwd`, `token`, `secret`, `privateKey` in any case and spelling), unless the key is a
 //!   reference to a secret (`existingSecret`, `secretName`, `passwordFile`, `*Ref`,
 //!   `*Path`, `*Key` of an existing Secret): those are configuration a reader needs.
 //! - A string derives from a secret when it holds it in clear, or holds a base64 token
@@ -34,7 +34,7 @@ pub const MIN_SEARCHED_LEN: usize = 6;
 const MIN_BASE64_LEN: usize = 8;
 
 /// The words that make a key secret ([`is_secret_key`]).
-const SECRET_WORDS: [&str; 4] = ["password", "passwd", "token", "secret"];
+const SECRET_WORDS: [&str; 5] = ["password", "passwd", "token", "secret", "privatekey"];
 
 /// Whether a text mentions a secret word at all: when it cannot be parsed into keys, the
 /// cautious answer.
@@ -128,7 +128,11 @@ pub fn redact_set_arg(arg: &str, whole_value: bool) -> String {
             out.push(',');
         }
         match split_key(assignment) {
-            Some((key, _)) if is_secret_dotted(key) => {
+            // A whole value (`--set-json auth={"password":"x"}`) may carry a secret under a
+            // key of its own.
+            Some((key, value))
+                if is_secret_dotted(key) || (whole_value && mentions_secret(value)) =>
+            {
                 out.push_str(key);
                 out.push('=');
                 out.push_str(MASK);
@@ -267,6 +271,8 @@ mod tests {
             "secretKey",
             "passwd",
             "PASSWORD",
+            "privateKey",
+            "tls_private_key",
         ] {
             assert!(is_secret_key(key), "{key}");
         }
@@ -293,6 +299,8 @@ mod tests {
         assert!(is_secret_dotted("extra[0].token"));
         assert!(is_secret_dotted("tokens[2]"));
         assert!(!is_secret_dotted("sentinel.quorum"));
+        assert!(!is_secret_dotted("tls.secretName"));
+        assert!(is_secret_dotted("x.clientSecret"));
     }
 
     #[test]

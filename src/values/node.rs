@@ -52,7 +52,14 @@ impl Origin {
             Origin::File {
                 path, line, col, ..
             } => format!("{path}:{line}:{col}"),
-            Origin::Flag { flag, fragment } => format!("{flag} {fragment}"),
+            Origin::Flag { flag, fragment } => {
+                // A location never shows a secret: the secrets policy hides its value.
+                let whole_value = !matches!(*flag, "--set" | "--set-string");
+                format!(
+                    "{flag} {}",
+                    crate::secrets::redact_set_arg(fragment, whole_value)
+                )
+            }
             Origin::Computed => "<computed>".to_owned(),
         }
     }
@@ -238,6 +245,41 @@ impl Serialize for Node {
                 }
                 m.end()
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flag_locations_never_show_a_secret() {
+        let hidden = crate::secrets::MASK;
+        let table = [
+            ("--set", "replicas=3", "--set replicas=3".to_owned()),
+            (
+                "--set",
+                "auth.password=hunter22",
+                format!("--set auth.password={hidden}"),
+            ),
+            (
+                "--set-json",
+                r#"auth={"password":"hunter22"}"#,
+                format!("--set-json auth={hidden}"),
+            ),
+            (
+                "--set-literal",
+                "api.token=a,b=c",
+                format!("--set-literal api.token={hidden}"),
+            ),
+        ];
+        for (flag, fragment, expected) in table {
+            let origin = Origin::Flag {
+                flag,
+                fragment: fragment.into(),
+            };
+            assert_eq!(origin.location(), expected, "{flag} {fragment}");
         }
     }
 }

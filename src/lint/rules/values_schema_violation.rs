@@ -45,7 +45,7 @@ impl Rule for ValuesSchemaViolation {
                 && let Some(node) = cx.value(&violation.path)
             {
                 let shown = node.to_json().to_string();
-                message = message.replace(&shown, "***");
+                message = message.replace(&shown, crate::secrets::MASK);
             }
             let key = if violation.path.is_empty() {
                 "(root)"
