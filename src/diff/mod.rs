@@ -210,10 +210,15 @@ pub fn compare_with_drift(
                 || managed(&l.object, &options.release)
         })
         .collect();
-    // Each comparison hides the values of every Secret on its two sides and the values'
-    // passwords.
-    let drift = compare(last.clone(), live, secrets, options)?;
-    let mut report = compare(last, new, secrets, options)?;
+    // Both comparisons hide the values' passwords and the values of every Secret on any of
+    // the three sides: a password only the new release has may already be copied into a live
+    // object.
+    let mut secrets = secrets.to_vec();
+    secrets.extend(secret::values_of_secrets(
+        last.iter().chain(&live).chain(&new).map(|l| &l.object),
+    ));
+    let drift = compare(last.clone(), live, &secrets, options)?;
+    let mut report = compare(last, new, &secrets, options)?;
     report.drift = drift
         .resources
         .into_iter()
@@ -434,6 +439,34 @@ spec: {ports: "x", clusterIP: ""}
                 "{:?}",
                 hazard.fix
             );
+        }
+    }
+
+    #[test]
+    fn drift_hides_a_password_only_the_new_release_has() {
+        let last = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {k: old}\n";
+        let live = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {k: \"pw=n3w-s3cret-pw\"}\n";
+        let new =
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {p: n3w-s3cret-pw}\n";
+        let report = compare_with_drift(
+            load::parse(last, "last.yaml").unwrap(),
+            load::parse(live, "live.yaml").unwrap(),
+            load::parse(new, "new.yaml").unwrap(),
+            &[],
+            &Options::default(),
+        )
+        .unwrap();
+        assert!(!report.drift.is_empty());
+        for write in [
+            |r: &Report, out: &mut Vec<u8>| output::text::write(r, 3, false, out),
+            |r: &Report, out: &mut Vec<u8>| output::json::write(r, 3, out),
+            |r: &Report, out: &mut Vec<u8>| output::markdown::write(r, 3, out),
+        ] {
+            let mut out = Vec::new();
+            write(&report, &mut out).unwrap();
+            let out = String::from_utf8(out).unwrap();
+            assert!(!out.contains("n3w-s3cret-pw"), "{out}");
+            assert!(out.contains(secret::HIDDEN), "{out}");
         }
     }
 }

@@ -45,30 +45,7 @@ impl Secrets {
     /// Collects the values of every Secret among `objects`, plus `extra` plain-text secrets.
     pub fn collect<'a>(objects: impl IntoIterator<Item = &'a Value>, extra: &[String]) -> Secrets {
         let mut values: Vec<String> = extra.iter().filter(|s| !s.is_empty()).cloned().collect();
-        for object in objects {
-            if !is_secret(object) {
-                continue;
-            }
-            for field in ["data", "stringData"] {
-                let Some(map) = object.get(field).and_then(Value::as_object) else {
-                    continue;
-                };
-                for value in map.values().filter_map(Value::as_str) {
-                    if value.is_empty() {
-                        continue;
-                    }
-                    values.push(value.to_owned());
-                    if field == "data"
-                        && let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(value)
-                        && let Ok(text) = String::from_utf8(bytes)
-                        && !text.is_empty()
-                    {
-                        values.push(text.trim_end_matches('\n').to_owned());
-                        values.push(text);
-                    }
-                }
-            }
-        }
+        values.extend(values_of_secrets(objects));
         Secrets {
             needles: Needles::new(values),
         }
@@ -110,6 +87,37 @@ impl Secrets {
             _ => {}
         }
     }
+}
+
+/// The values of every Secret among `objects`: each `data` value, encoded and decoded, and
+/// each `stringData` value.
+pub fn values_of_secrets<'a>(objects: impl IntoIterator<Item = &'a Value>) -> Vec<String> {
+    let mut values = Vec::new();
+    for object in objects {
+        if !is_secret(object) {
+            continue;
+        }
+        for field in ["data", "stringData"] {
+            let Some(map) = object.get(field).and_then(Value::as_object) else {
+                continue;
+            };
+            for value in map.values().filter_map(Value::as_str) {
+                if value.is_empty() {
+                    continue;
+                }
+                values.push(value.to_owned());
+                if field == "data"
+                    && let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(value)
+                    && let Ok(text) = String::from_utf8(bytes)
+                    && !text.is_empty()
+                {
+                    values.push(text.trim_end_matches('\n').to_owned());
+                    values.push(text);
+                }
+            }
+        }
+    }
+    values
 }
 
 /// Replaces the `data` values of a Secret (either side may be missing) with what happened to
