@@ -13,6 +13,12 @@ fi
 # The scenarios wait on Sentinel's own timers (10 s replica refresh, down-after, failover
 # timeouts): on a machine loaded by something else one of them can miss a deadline. A failure
 # is printed in full and the suite runs once more; a second failure fails CI.
+# The suite's servers listen on fixed loopback addresses: two checkouts on one machine take
+# turns.
+if command -v flock >/dev/null; then
+  exec 9>"${TMPDIR:-/tmp}/redis-ha-e2e.lock"
+  flock 9
+fi
 run() { cargo test -q --test it e2e -- --ignored --nocapture --test-threads 2; }
 if ! run; then
   echo "e2e: FAILED on the first attempt (output above); running the suite once more" >&2
