@@ -266,9 +266,11 @@ impl Engine {
                 text: Vec::new(),
                 total: &output.bytes,
             };
+            let source = format!("{chart}/templates/{name}");
             let rendered = guard::catch(|| -> Result<u64, minijinja::Error> {
                 let template = self.env.get_template(name)?;
-                let captured = template.render_captured_to(ctx, &mut sink)?;
+                let captured =
+                    guard::watch(&source, || template.render_captured_to(ctx, &mut sink))?;
                 Ok(captured.state().fuel_levels().map_or(0, |(used, _)| used))
             })
             .map_err(|message| RenderError::Panic {

@@ -157,6 +157,14 @@ fn templates_run_within_budgets() {
             "{% for i in range(2000) %}{{ 'x' * 50000000 }}{% endfor %}",
             "output exceeds",
         ),
+        (
+            "{% set ns = namespace(s='xxxxxxxx') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
+            "rendering holds more than",
+        ),
+        (
+            "{% set ns = namespace(l=[1, 2]) %}{% for i in range(40) %}{% set ns.l = ns.l + ns.l %}{% endfor %}",
+            "rendering holds more than",
+        ),
     ] {
         let t = hostile_chart(|dir| {
             std::fs::write(dir.join("templates/hostile.yaml"), template).unwrap();
