@@ -96,7 +96,9 @@ render sentinel-extras "${password[@]}" "${netpol[@]}" \
   --set networkPolicy.clientNamespaces[0]=apps --set-string networkPolicy.clientPodLabels.redis-client=true \
   --set persistence.storageClass=- --set image.digest=sha256:0000000000000000000000000000000000000000000000000000000000000000
 
-refused no-password 'auth.existingSecret' --set auth.password=
+# Neither a password nor a Secret: the pods read the Secret `<release>-auth` the user creates.
+render no-password --set auth.password=
+refused secret-name-invalid 'auth.existingSecret' --set auth.existingSecret=Bad_Name
 refused tls-without-secret 'tls.existingSecret' "${password[@]}" --set tls.enabled=true
 refused config-disabled 'redis.renameCommands' "${password[@]}" --set 'redis.disableCommands={CONFIG}'
 

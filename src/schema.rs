@@ -194,6 +194,26 @@ const FORMATS: &[(&str, &str, &str)] = &[
         "lowercase labels separated by `.`: `cluster.local`",
     ),
     (
+        r"^(|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$",
+        "the name of a Secret (a DNS-1123 subdomain)",
+        "lowercase letters, digits, `-` and `.`, starting and ending with a letter or digit: `redis-auth`",
+    ),
+    (
+        "^[-._a-zA-Z0-9]+$",
+        "a file name",
+        "letters, digits, `-`, `_` and `.`, no `/` or spaces: `tls.crt`",
+    ),
+    (
+        "^[A-Za-z0-9][A-Za-z0-9._-]*$",
+        "a Sentinel master name",
+        "letters, digits, `.`, `_` and `-`, starting with a letter or digit: `mymaster`",
+    ),
+    (
+        "^[A-Za-z][A-Za-z_-]*$",
+        "a Redis command name",
+        "letters, `_` and `-`, starting with a letter: `FLUSHALL`",
+    ),
+    (
         "^(|sha256:[a-f0-9]{64})$",
         "an image digest",
         "`sha256:` and 64 lowercase hex digits, or empty",
@@ -284,6 +304,34 @@ pub fn dotted(pointer: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every pattern of the bundled schema reads as words in an error, not as a regex.
+    #[test]
+    fn every_schema_pattern_has_a_description() {
+        fn patterns<'a>(value: &'a serde_json::Value, out: &mut Vec<&'a str>) {
+            match value {
+                serde_json::Value::Object(map) => {
+                    if let Some(serde_json::Value::String(p)) = map.get("pattern") {
+                        out.push(p);
+                    }
+                    map.values().for_each(|v| patterns(v, out));
+                }
+                serde_json::Value::Array(items) => items.iter().for_each(|v| patterns(v, out)),
+                _ => {}
+            }
+        }
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../charts/redis-ha/values.schema.json")).unwrap();
+        let mut found = Vec::new();
+        patterns(&schema, &mut found);
+        assert!(!found.is_empty());
+        for pattern in found {
+            assert!(
+                FORMATS.iter().any(|(p, _, _)| *p == pattern),
+                "no description in FORMATS for {pattern}"
+            );
+        }
+    }
     use crate::values::yaml::parse_values;
     use crate::values::{FileLayer, Value};
 

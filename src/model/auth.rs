@@ -13,6 +13,10 @@ pub struct Auth {
     /// The password, stored in the Secret `<release>-redis-auth`. Fine for development; use `auth.existingSecret` elsewhere so the password is not in a values file.
     pub password: String,
     /// Name of an existing Secret holding the password (in the release namespace); when set, the chart renders no Secret and ignores `auth.password`.
+    #[schemars(
+        pattern(r"^(|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$"),
+        length(max = 253)
+    )]
     pub existing_secret: String,
     /// Key of the password in `auth.existingSecret`.
     #[schemars(length(min = 1))]

@@ -10,6 +10,10 @@ pub struct Tls {
     /// Serve TLS only (`tls-port`, `port 0`, `tls-replication yes`) on Redis and Sentinel.
     pub enabled: bool,
     /// Secret with the certificate, its key and the CA (for example one written by cert-manager); required when `tls.enabled`. The certificate should name the pods' DNS names (`*.<release>-redis-headless.<namespace>.svc.<clusterDomain>` and the Sentinel ones).
+    #[schemars(
+        pattern(r"^(|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$"),
+        length(max = 253)
+    )]
     pub existing_secret: String,
     /// Key of the certificate in the Secret.
     #[schemars(length(min = 1, max = 253), pattern(r"^[-._a-zA-Z0-9]+$"))]
