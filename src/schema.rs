@@ -12,7 +12,7 @@ use jsonschema::error::ValidationErrorKind;
 use crate::values::{Node, Origin};
 
 /// A schema that cannot be used.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum SchemaError {
     #[error("{path}:{line}:{col}: invalid JSON in values schema: {message}")]
     Json {

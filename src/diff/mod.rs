@@ -132,6 +132,57 @@ impl Report {
     }
 }
 
+/// One side of a diff: objects, and the plain-text secrets of the values that made them (to
+/// hide wherever a template copied them).
+#[derive(Clone, Debug, Default)]
+pub struct Side {
+    pub objects: Vec<Located>,
+    pub secrets: Vec<String>,
+}
+
+impl Side {
+    /// A rendered release of the chart named `chart`; each object is located at its template.
+    pub fn rendered(chart: &str, release: crate::release::Rendered) -> Side {
+        Side {
+            secrets: crate::secrets::secret_values(&release.values.to_json()),
+            objects: release
+                .manifests
+                .into_iter()
+                .map(|m| Located {
+                    location: format!("{chart}/templates/{}", m.template),
+                    object: m.object,
+                })
+                .collect(),
+        }
+    }
+
+    /// Manifests as text (`helm get manifest`, `kubectl get -o yaml`, a render), read by the
+    /// one manifest reader; `path` names them in messages (`-` is standard input).
+    pub fn read(text: &str, path: &str) -> Result<Side, load::LoadError> {
+        Ok(Side {
+            objects: load::parse(text, path)?,
+            secrets: Vec::new(),
+        })
+    }
+}
+
+/// The diff of two sides, with `live` (the cluster's objects of the old side) for drift:
+/// see [`compare`] and [`compare_with_drift`]. Secrets of either side's values are hidden in
+/// both.
+pub fn sides(
+    old: Side,
+    new: Side,
+    live: Option<Side>,
+    options: &Options,
+) -> Result<Report, DiffError> {
+    let mut secrets = old.secrets;
+    secrets.extend(new.secrets);
+    match live {
+        Some(live) => compare_with_drift(old.objects, live.objects, new.objects, &secrets, options),
+        None => compare(old.objects, new.objects, &secrets, options),
+    }
+}
+
 /// Compares the old state with the new one. `secrets` are plain-text secrets from the values
 /// (passwords) to hide besides those found in Secrets.
 pub fn compare(

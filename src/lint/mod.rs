@@ -30,7 +30,7 @@ pub use registry::{RULES, Rule, Stage};
 
 use crate::chart::{Chart, TemplateFile};
 use crate::manifest::Manifest;
-use crate::release::{self, ReleaseError};
+use crate::release::{Pipeline, Release, ReleaseError};
 use crate::render::{ReleaseOptions, RenderError};
 use crate::values::{Node, ValueSources};
 
@@ -151,28 +151,29 @@ pub fn lint(
     selection: &Selection,
     profile: Option<Environment>,
 ) -> Result<Report, LintError> {
-    let values = release::merged_values(chart, sources)?;
-    // The schema check and rendering are independent: run them side by side (a render of
-    // values that turn out to break the schema is thrown away); they are most of the lint's
-    // wall time. The schema check is the shorter: its thread then compiles the CRD schemas the
-    // manifest checks need (a third thread was measured slower on two cores).
-    let (violations, rendered) = std::thread::scope(|scope| {
-        let schema = scope.spawn(|| {
-            let violations = release::violations(chart, &values);
-            typed::prepare();
-            violations
-        });
-        let rendered = release::render(chart, &values, options);
-        let violations = schema
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (violations, rendered)
-    });
-    let violations = violations?;
+    // The CRD schemas the manifest checks need compile beside the values' check.
+    let release = Pipeline::new(chart).release_alongside(sources, options, typed::prepare)?;
+    let environment = profile.unwrap_or_else(|| Environment::of_sources(sources));
+    lint_release(chart, release, environment, &options.namespace, selection)
+}
+
+/// Lints a release made of `chart`: its schema violations and render error are findings.
+pub fn lint_release(
+    chart: &Chart,
+    release: Release,
+    environment: Environment,
+    namespace: &str,
+    selection: &Selection,
+) -> Result<Report, LintError> {
+    let Release {
+        values,
+        violations,
+        manifests,
+    } = release;
     let dir = Templates::dir_of(chart);
     // The effective server configurations are known once rendered: the values rules read
     // them too (a `maxmemory` in `redis.extraConfig` wins over `redis.maxmemory`).
-    let (redis_conf, sentinel_conf) = match &rendered {
+    let (redis_conf, sentinel_conf) = match &manifests {
         Ok(manifests) => (Conf::redis(manifests), Conf::sentinel(manifests)),
         Err(_) => (Conf::default(), Conf::default()),
     };
@@ -181,8 +182,8 @@ pub fn lint(
         objects: &[],
         violations: &violations,
         render_error: None,
-        environment: profile.unwrap_or_else(|| Environment::of_sources(sources)),
-        namespace: &options.namespace,
+        environment,
+        namespace,
         templates: Templates::of_chart(chart, &dir),
         redis_conf: &redis_conf,
         sentinel_conf: &sentinel_conf,
@@ -197,16 +198,14 @@ pub fn lint(
         return Ok(runner.finish(Some("the values do not match the chart's schema")));
     }
     runner.stage(Stage::Values, &cx);
-    let manifests = match rendered {
+    let manifests = match manifests {
         Ok(manifests) => manifests,
-        Err(ReleaseError::Render(
-            err @ (RenderError::Template(..) | RenderError::InvalidYaml { .. }),
-        )) => {
+        Err(err @ (RenderError::Template(..) | RenderError::InvalidYaml { .. })) => {
             cx.render_error = Some(&err);
             runner.stage(Stage::Render, &cx);
             return Ok(runner.finish(Some("the templates did not render")));
         }
-        Err(err) => return Err(err.into()),
+        Err(err) => return Err(ReleaseError::Render(err).into()),
     };
     runner.stage(Stage::Render, &cx);
     let objects = typed::parse(&manifests);

@@ -18,7 +18,7 @@ use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior, Value, co
 pub use capabilities::{KubeVersion, KubeVersionError};
 
 use crate::chart::{Chart, ChartMetadata};
-use crate::manifest::{Manifest, split_documents};
+use crate::manifest::{Manifest, sort_by_install_order, split_documents};
 use crate::values::Node;
 
 /// What `helm template` takes besides values.
@@ -191,7 +191,8 @@ impl Engine {
         &self.metadata.name
     }
 
-    /// Renders every template; the manifests come back in template order, not yet sorted.
+    /// Renders every template; the manifests come back in `helm template` order (install order
+    /// of kinds, then template path and document), so no caller has to sort.
     pub fn render(
         &self,
         values: &Node,
@@ -242,6 +243,7 @@ impl Engine {
             Ok(rest) => manifests.extend(rest?),
             Err(panic) => std::panic::resume_unwind(panic),
         }
+        sort_by_install_order(&mut manifests);
         Ok(manifests)
     }
 
