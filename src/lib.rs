@@ -11,7 +11,8 @@
 //! 5. [`manifest`]: split into documents, sorted in Helm's install order.
 //! 6. [`lint`], [`diff`], [`package`]: the jobs built on the rendered release.
 //!
-//! [`secrets`] is the one policy on what is secret, used by every step and every error.
+//! [`secrets`] is the one policy on what is secret, used by every step and every error;
+//! [`topology`] the one reading of what a release deploys; [`quantity`] the one type of sizes.
 //!
 //! [`release`] chains steps 1–5; [`commands`] and [`cli`] are the command-line layer.
 
@@ -23,10 +24,12 @@ pub mod lint;
 pub mod manifest;
 pub mod model;
 pub mod package;
+pub mod quantity;
 pub mod release;
 pub mod render;
 pub mod schema;
 pub mod secrets;
+pub mod topology;
 pub mod values;
 
 use std::io::Write;

@@ -8,7 +8,7 @@
 //! 3. [`normalize`]: server fields gone, server defaults ignored ([`defaults`]), fields the
 //!    release set and no longer sets kept as removals ([`ownership`] reads `managedFields`),
 //!    zero values the server omits dropped, quantities and ports by value, keys sorted
-//!    ([`quantity`] parses quantities).
+//!    ([`crate::quantity`] parses quantities).
 //! 4. [`hazards`]: documented checks on both sides (immutable fields, shrinking volumes,
 //!    Sentinel changes, restarts, ...).
 //! 5. [`secret`]: Secret values replaced by what happened to each key, and every secret
@@ -25,7 +25,6 @@ pub mod matching;
 pub mod normalize;
 pub mod output;
 pub mod ownership;
-pub mod quantity;
 pub mod secret;
 
 use serde::Serialize;

@@ -20,7 +20,6 @@ pub mod registry;
 pub mod rules;
 pub mod templates;
 pub mod typed;
-pub mod units;
 
 use std::collections::BTreeSet;
 
@@ -32,6 +31,7 @@ use crate::chart::{Chart, TemplateFile};
 use crate::manifest::Manifest;
 use crate::release::{Pipeline, Release, ReleaseError};
 use crate::render::{ReleaseOptions, RenderError};
+use crate::topology::Topology;
 use crate::values::{Node, ValueSources};
 
 /// Something that stops the lint itself (not a finding): exit 2.
@@ -177,8 +177,10 @@ pub fn lint_release(
         Ok(manifests) => (Conf::redis(manifests), Conf::sentinel(manifests)),
         Err(_) => (Conf::default(), Conf::default()),
     };
+    let topology = Topology::of_values(&values);
     let mut cx = Context {
         values: &values,
+        topology: &topology,
         objects: &[],
         violations: &violations,
         render_error: None,
@@ -231,8 +233,10 @@ pub fn check(input: &Input<'_>, selection: &Selection) -> Report {
     let objects = typed::parse(input.manifests);
     let redis_conf = Conf::redis(input.manifests);
     let sentinel_conf = Conf::sentinel(input.manifests);
+    let topology = Topology::of_values(input.values);
     let cx = Context {
         values: input.values,
+        topology: &topology,
         objects: &objects,
         violations: &[],
         render_error: None,

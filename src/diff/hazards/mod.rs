@@ -30,6 +30,7 @@ mod volume_claim_expansion;
 mod volume_claim_removed;
 mod volume_claim_shrink;
 
+use crate::topology::{Component, SentinelConfig};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -303,84 +304,9 @@ fn ordinals_down(name: &str, first: u64, last: u64) -> String {
     }
 }
 
-/// Whether a workload or ConfigMap belongs to Sentinel (by its component label or its name).
-fn is_sentinel(key: &ResourceKey, object: &Value) -> bool {
-    let component = at(object, "/metadata/labels/app.kubernetes.io~1component").as_str();
-    component == Some("sentinel")
-        || key.name.ends_with("-sentinel")
-        || key.name.contains("-sentinel-")
-}
-
-/// What a ConfigMap says about the master Sentinel monitors: its name and the quorum.
-///
-/// Read from, in order: literal `sentinel monitor NAME HOST PORT QUORUM` lines; shell
-/// assignments a start script uses to write that line (`MASTER_NAME=mymaster`,
-/// `QUORUM=2`); per-master directives (`sentinel down-after-milliseconds NAME ...`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-struct SentinelSettings {
-    master_name: Option<String>,
-    quorum: Option<u64>,
-}
-
-fn sentinel_settings(object: &Value) -> SentinelSettings {
-    let mut monitor = SentinelSettings::default();
-    let mut assigned = SentinelSettings::default();
-    let mut directive_name = None;
-    let Some(data) = object.get("data").and_then(Value::as_object) else {
-        return monitor;
-    };
-    let literal = |word: &str| !word.is_empty() && !word.contains(['$', '%', '{', '<']);
-    for text in data.values().filter_map(Value::as_str) {
-        for line in text.lines() {
-            if !line.contains("sentinel") && !line.contains('=') {
-                continue;
-            }
-            let words: Vec<&str> = line
-                .split_whitespace()
-                .map(|w| w.trim_matches(|c| c == '"' || c == '\''))
-                .collect();
-            if let Some(at) = words
-                .windows(2)
-                .position(|w| w[0] == "sentinel" && w[1] == "monitor")
-            {
-                let name = words.get(at + 2).copied().filter(|n| literal(n));
-                monitor.master_name = monitor.master_name.or(name.map(str::to_owned));
-                let quorum = words.get(at + 5).and_then(|q| q.parse().ok());
-                monitor.quorum = monitor.quorum.or(quorum);
-            } else if let Some(at) = words.windows(2).position(|w| {
-                w[0] == "sentinel"
-                    && matches!(
-                        w[1],
-                        "down-after-milliseconds" | "failover-timeout" | "parallel-syncs"
-                    )
-            }) {
-                let name = words.get(at + 2).copied().filter(|n| literal(n));
-                directive_name = directive_name.or(name.map(str::to_owned));
-            }
-            if let Some((key, value)) = line.trim().split_once('=') {
-                let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
-                match key.trim() {
-                    "MASTER_NAME" | "SENTINEL_MASTER_NAME" | "REDIS_MASTER_NAME"
-                        if literal(value) =>
-                    {
-                        assigned.master_name =
-                            assigned.master_name.take().or(Some(value.to_owned()));
-                    }
-                    "QUORUM" | "SENTINEL_QUORUM" => {
-                        assigned.quorum = assigned.quorum.or(value.parse().ok());
-                    }
-                    _ => {}
-                }
-            }
-        }
-    }
-    SentinelSettings {
-        master_name: monitor
-            .master_name
-            .or(assigned.master_name)
-            .or(directive_name),
-        quorum: monitor.quorum.or(assigned.quorum),
-    }
+/// Whether a workload or ConfigMap belongs to Sentinel.
+fn is_sentinel(_key: &ResourceKey, object: &Value) -> bool {
+    Component::of_object(object) == Component::Sentinel
 }
 
 /// One side's Sentinel master name and quorum, each with the ConfigMap that says it.
@@ -403,7 +329,7 @@ fn read_sentinel_side<'a>(cx: &Context<'a>, new_side: bool) -> SentinelSide<'a> 
         if !key.is("", "ConfigMap") {
             continue;
         }
-        let found = sentinel_settings(object);
+        let found = SentinelConfig::read(object);
         if side.master_name.is_none() {
             side.master_name = found.master_name.map(|n| (key, n));
         }
@@ -495,7 +421,6 @@ fn matched_claims<'v>(
 
 #[cfg(test)]
 pub(crate) mod tests {
-    use serde_json::Value;
 
     use super::*;
     use crate::diff::load::Located;
@@ -551,40 +476,6 @@ pub(crate) mod tests {
             ] {
                 assert!(doc.contains(section), "{} lacks `{section}`", hazard.id());
             }
-        }
-    }
-
-    #[test]
-    fn sentinel_settings_table() {
-        let table = [
-            (
-                "sentinel monitor mymaster redis-0.redis 6379 2\n",
-                Some("mymaster"),
-                Some(2),
-            ),
-            (
-                "echo \"sentinel monitor cache $HOST 6379 3\" >> conf\n",
-                Some("cache"),
-                Some(3),
-            ),
-            // A start script that writes the line from variables.
-            (
-                "MASTER_NAME=mymaster\nQUORUM=2\nprintf 'sentinel monitor %s %s %s %s' \"$MASTER_NAME\" h 6379 \"$QUORUM\"\n",
-                Some("mymaster"),
-                Some(2),
-            ),
-            (
-                "sentinel down-after-milliseconds mymaster 5000\n",
-                Some("mymaster"),
-                None,
-            ),
-            ("port 26379\n", None, None),
-        ];
-        for (text, name, quorum) in table {
-            let cm: Value = serde_json::json!({"data": {"file": text}});
-            let found = sentinel_settings(&cm);
-            assert_eq!(found.master_name.as_deref(), name, "{text}");
-            assert_eq!(found.quorum, quorum, "{text}");
         }
     }
 }
