@@ -25,6 +25,7 @@ pub mod manifest;
 pub mod model;
 pub mod package;
 pub mod quantity;
+pub mod registry;
 pub mod release;
 pub mod render;
 pub mod schema;

@@ -10,8 +10,9 @@ use anyhow::Context as _;
 
 use super::Outcome;
 use crate::cli::{ColorChoice, DiffArgs, DiffFormat, FailOn};
-use crate::diff::hazards::{self, HAZARDS};
+use crate::diff::hazards;
 use crate::diff::{self, Side, output};
+use crate::registry;
 use crate::release::{self, Pipeline};
 use crate::render::ReleaseOptions;
 use crate::values::ValueSources;
@@ -40,7 +41,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
         explain,
     } = args;
     if *list_hazards {
-        return list(out);
+        return list(*format, out);
     }
     if let Some(id) = explain {
         return explain_hazard(id, out);
@@ -213,45 +214,19 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
-fn list(out: &mut dyn Write) -> anyhow::Result<Outcome> {
-    let width = HAZARDS.iter().map(|h| h.id().len()).max().unwrap_or(0);
-    for hazard in HAZARDS {
-        writeln!(
-            out,
-            "{:width$}  {:7}  {}",
-            hazard.id(),
-            hazard.severity().as_str(),
-            summary(&hazard.documentation())
-        )?;
+fn list(format: DiffFormat, out: &mut dyn Write) -> anyhow::Result<Outcome> {
+    if format == DiffFormat::Json {
+        serde_json::to_writer_pretty(&mut *out, &registry::list_json(hazards::entries()))?;
+        writeln!(out)?;
+    } else {
+        out.write_all(registry::list_text(hazards::entries()).as_bytes())?;
     }
     Ok(Outcome::Clean)
 }
 
-/// The first sentence of "What it does".
-fn summary(doc: &str) -> String {
-    let section = doc
-        .split("## What it does")
-        .nth(1)
-        .unwrap_or(doc)
-        .split("\n## ")
-        .next()
-        .unwrap_or("");
-    let text = section.split_whitespace().collect::<Vec<_>>().join(" ");
-    match text.find(". ") {
-        Some(end) => text[..end].to_owned(),
-        None => text.trim_end_matches('.').to_owned(),
-    }
-}
-
 fn explain_hazard(id: &str, out: &mut dyn Write) -> anyhow::Result<Outcome> {
-    let Some(hazard) = hazards::find(id) else {
-        let ids: Vec<_> = HAZARDS.iter().map(|h| h.id()).collect();
-        anyhow::bail!(
-            "unknown hazard `{id}`\n  hint: the hazards are: {}",
-            ids.join(", ")
-        );
-    };
-    writeln!(out, "# {} ({})\n", hazard.id(), hazard.severity().as_str())?;
-    write!(out, "{}", hazard.documentation())?;
+    let hazard = hazards::find(id)
+        .map_err(|unknown| anyhow::anyhow!("{unknown}\n  hint: {}", unknown.hint()))?;
+    out.write_all(registry::explain(hazard).as_bytes())?;
     Ok(Outcome::Clean)
 }

@@ -29,6 +29,7 @@ pub use registry::{RULES, Rule, Stage};
 
 use crate::chart::{Chart, TemplateFile};
 use crate::manifest::Manifest;
+use crate::registry::UnknownId;
 use crate::release::{Pipeline, Release, ReleaseError};
 use crate::render::{ReleaseOptions, RenderError};
 use crate::topology::Topology;
@@ -39,11 +40,8 @@ use crate::values::{Node, ValueSources};
 pub enum LintError {
     #[error(transparent)]
     Release(#[from] ReleaseError),
-    #[error("unknown rule `{id}`{}", suggestion.map(|s| format!("\n  hint: did you mean `{s}`? (`redis-ha lint --list` shows every rule)")).unwrap_or_else(|| "\n  hint: `redis-ha lint --list` shows every rule".to_owned()))]
-    UnknownRule {
-        id: String,
-        suggestion: Option<&'static str>,
-    },
+    #[error("{unknown}\n  hint: {}", unknown.hint())]
+    UnknownRule { unknown: UnknownId },
 }
 
 /// Which rules run: all but the skipped ones.
@@ -63,8 +61,7 @@ impl Selection {
         let mut skipped = BTreeSet::new();
         for id in ids.iter().flat_map(|i| i.split(',')).map(str::trim) {
             let rule = registry::find(id).ok_or_else(|| LintError::UnknownRule {
-                id: id.to_owned(),
-                suggestion: registry::closest(id),
+                unknown: registry::unknown(id),
             })?;
             skipped.insert(rule.meta().id);
         }
