@@ -256,6 +256,10 @@ pub enum FailOn {
 }
 
 #[derive(Debug, Args)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "each is a flag the user types"
+)]
 pub struct DiffArgs {
     #[command(flatten)]
     pub release: ReleaseArgs,

@@ -216,6 +216,10 @@ impl<'a> Context<'a> {
     pub fn int(&self, key: &str) -> Option<i64> {
         match self.value(key)?.value {
             Value::Int(i) => Some(i),
+            #[expect(
+                clippy::cast_possible_truncation,
+                reason = "whole and below 1e15: exact"
+            )]
             Value::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Some(f as i64),
             _ => None,
         }
