@@ -59,7 +59,7 @@ pub enum PackageError {
         set_by: String,
         file: String,
     },
-    #[error("cannot write `{path}`: {source}")]
+    #[error("cannot write `{path}`")]
     Io {
         path: String,
         source: std::io::Error,
