@@ -76,7 +76,7 @@ pub const MAX_FILES: usize = 10_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChartError {
-    #[error("cannot read chart `{path}`: {source}")]
+    #[error("cannot read chart `{path}`")]
     Read {
         path: String,
         source: std::io::Error,

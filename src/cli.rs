@@ -215,8 +215,8 @@ pub struct LintArgs {
     pub release: ReleaseArgs,
     #[command(flatten)]
     pub values: ValueArgs,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = LintFormat::Text)]
+    /// Output format (`--format` is the older name)
+    #[arg(short = 'o', long = "output", visible_alias = "format", value_enum, default_value_t = LintFormat::Text)]
     pub format: LintFormat,
     /// Fail on warnings too
     #[arg(long)]
@@ -256,6 +256,10 @@ pub enum FailOn {
 }
 
 #[derive(Debug, Args)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "each is a flag the user types"
+)]
 pub struct DiffArgs {
     #[command(flatten)]
     pub release: ReleaseArgs,
@@ -298,8 +302,8 @@ pub struct DiffArgs {
     /// show (repeatable, as helm-diff's `--suppress`)
     #[arg(long, value_name = "KIND")]
     pub suppress: Vec<String>,
-    /// Output format
-    #[arg(short = 'o', long, value_enum, default_value_t = DiffFormat::Text)]
+    /// Output format (`--format` is accepted too, as for `lint`)
+    #[arg(short = 'o', long, alias = "format", value_enum, default_value_t = DiffFormat::Text)]
     pub output: DiffFormat,
     /// When to color text output
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -307,8 +311,8 @@ pub struct DiffArgs {
     /// What makes the exit code 1: any change, or only a hazard
     #[arg(long, value_enum, default_value_t = FailOn::Change)]
     pub fail_on: FailOn,
-    /// List the hazards and exit
-    #[arg(long)]
+    /// List the hazards and exit (as JSON with `-o json`)
+    #[arg(long, visible_alias = "list")]
     pub list_hazards: bool,
     /// Print a hazard's documentation and exit
     #[arg(long, value_name = "HAZARD")]

@@ -11,7 +11,8 @@
 //! 5. [`manifest`]: split into documents, sorted in Helm's install order.
 //! 6. [`lint`], [`diff`], [`package`]: the jobs built on the rendered release.
 //!
-//! [`secrets`] is the one policy on what is secret, used by every step and every error.
+//! [`secrets`] is the one policy on what is secret, used by every step and every error;
+//! [`topology`] the one reading of what a release deploys; [`quantity`] the one type of sizes.
 //!
 //! [`release`] chains steps 1–5; [`commands`] and [`cli`] are the command-line layer.
 
@@ -23,10 +24,13 @@ pub mod lint;
 pub mod manifest;
 pub mod model;
 pub mod package;
+pub mod quantity;
+pub mod registry;
 pub mod release;
 pub mod render;
 pub mod schema;
 pub mod secrets;
+pub mod topology;
 pub mod values;
 
 use std::io::Write;
@@ -49,18 +53,44 @@ pub fn run() -> ExitCode {
         Ok(commands::Outcome::Findings) => ExitCode::from(1),
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            let mut message = format!("error: {err}");
-            for cause in err.chain().skip(1) {
-                let cause = cause.to_string();
-                // thiserror messages often embed their source already.
-                if !message.contains(&cause) {
-                    message.push_str(&format!("\n  Caused by: {cause}"));
-                }
-            }
-            let _ = writeln!(std::io::stderr(), "{message}");
+            let _ = writeln!(std::io::stderr(), "{}", report(&err));
             ExitCode::from(2)
         }
     }
+}
+
+/// An error as the user reads it: `error:` and the message, a `Caused by:` line per cause
+/// (no message repeats its source: each error of the chain says only its own part), then
+/// every `hint:` of the chain, last, where the eye ends.
+fn report(err: &anyhow::Error) -> String {
+    const HINT: &str = "  hint: ";
+    let mut out = String::new();
+    let mut hints = Vec::new();
+    for (index, cause) in err.chain().enumerate() {
+        let text = cause.to_string();
+        let mut message = Vec::new();
+        // Several errors in one (every schema violation): each keeps its hints.
+        let several = text.contains("\nerror: ");
+        for line in text.lines() {
+            match line.strip_prefix(HINT).filter(|_| !several) {
+                Some(hint) => hints.push(hint.to_owned()),
+                None => message.push(line),
+            }
+        }
+        let label = if index == 0 {
+            "error: "
+        } else {
+            "\n  Caused by: "
+        };
+        out.push_str(label);
+        out.push_str(&message.join("\n"));
+    }
+    for hint in hints {
+        out.push('\n');
+        out.push_str(HINT);
+        out.push_str(&hint);
+    }
+    out
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

@@ -13,7 +13,7 @@ use crate::secrets;
 use crate::values::{Node, Origin};
 
 /// A schema that cannot be used.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum SchemaError {
     #[error("{path}:{line}:{col}: invalid JSON in values schema: {message}")]
     Json {

@@ -43,8 +43,7 @@ pub fn run(args: &LintArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     }
     if let Some(id) = explain {
         let rule = registry::find(id).ok_or_else(|| LintError::UnknownRule {
-            id: id.clone(),
-            suggestion: registry::closest(id),
+            unknown: registry::unknown(id),
         })?;
         out.write_all(registry::explain(rule.meta()).as_bytes())?;
         return Ok(Outcome::Clean);

@@ -8,7 +8,7 @@ use anyhow::Context as _;
 use super::Outcome;
 use crate::cli::PackageArgs;
 use crate::package::{self, Request, archive::DEFAULT_MTIME};
-use crate::release;
+use crate::release::{self, Pipeline};
 
 pub fn run(args: &PackageArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     let PackageArgs {
@@ -22,14 +22,15 @@ pub fn run(args: &PackageArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     } = args;
     let chart = release::load_chart(values.chart.as_deref())?;
     let sources = values.sources();
-    let checked = release::checked_values(&chart, &sources)?;
     let options = release_args.options();
+    let pipeline = Pipeline::new(&chart);
+    let release = pipeline.release(&sources, &options)?.checked()?;
     let mtime = source_date_epoch(std::env::var("SOURCE_DATE_EPOCH").ok().as_deref())?;
     let package = package::build(&Request {
-        chart: &chart,
+        pipeline: &pipeline,
         chart_path: values.chart.as_deref(),
         sources: &sources,
-        values: &checked,
+        release: &release,
         options: &options,
         version: version.as_deref(),
         app_version: app_version.as_deref(),

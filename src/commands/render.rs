@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use super::Outcome;
 use crate::cli::{ManifestFormat, RenderArgs};
 use crate::manifest::{Manifest, select_helm_text, to_helm_file_text, to_helm_text};
-use crate::release;
+use crate::release::{self, Pipeline};
 
 pub fn run(args: &RenderArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     let RenderArgs {
@@ -26,12 +26,15 @@ pub fn run(args: &RenderArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     let chart_path = chart_arg.as_deref().or(values.chart.as_deref());
     let chart = release::load_chart(chart_path)?;
     let options = release_args.options();
-    let all = if *skip_schema_validation {
-        let merged = release::merged_values(&chart, &values.sources())?;
-        release::render(&chart, &merged, &options)?
+    let pipeline = if *skip_schema_validation {
+        Pipeline::new(&chart).without_schema()
     } else {
-        release::render_checked(&chart, &values.sources(), &options)?.1
+        Pipeline::new(&chart)
     };
+    let all = pipeline
+        .release(&values.sources(), &options)?
+        .checked()?
+        .manifests;
     let notes = next_steps(&all, &options.namespace);
     let name = &chart.metadata.name;
     let selected;

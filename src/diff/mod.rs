@@ -8,7 +8,7 @@
 //! 3. [`normalize`]: server fields gone, server defaults ignored ([`defaults`]), fields the
 //!    release set and no longer sets kept as removals ([`ownership`] reads `managedFields`),
 //!    zero values the server omits dropped, quantities and ports by value, keys sorted
-//!    ([`quantity`] parses quantities).
+//!    ([`crate::quantity`] parses quantities).
 //! 4. [`hazards`]: documented checks on both sides (immutable fields, shrinking volumes,
 //!    Sentinel changes, restarts, ...).
 //! 5. [`secret`]: Secret values replaced by what happened to each key, and every secret
@@ -25,7 +25,6 @@ pub mod matching;
 pub mod normalize;
 pub mod output;
 pub mod ownership;
-pub mod quantity;
 pub mod secret;
 
 use serde::Serialize;
@@ -129,6 +128,57 @@ impl Report {
 
     pub fn has_changes(&self) -> bool {
         self.resources.iter().any(|r| r.action != Action::Unchanged) || !self.drift.is_empty()
+    }
+}
+
+/// One side of a diff: objects, and the plain-text secrets of the values that made them (to
+/// hide wherever a template copied them).
+#[derive(Clone, Debug, Default)]
+pub struct Side {
+    pub objects: Vec<Located>,
+    pub secrets: Vec<String>,
+}
+
+impl Side {
+    /// A rendered release of the chart named `chart`; each object is located at its template.
+    pub fn rendered(chart: &str, release: crate::release::Rendered) -> Side {
+        Side {
+            secrets: crate::secrets::secret_values(&release.values.to_json()),
+            objects: release
+                .manifests
+                .into_iter()
+                .map(|m| Located {
+                    location: format!("{chart}/templates/{}", m.template),
+                    object: m.object,
+                })
+                .collect(),
+        }
+    }
+
+    /// Manifests as text (`helm get manifest`, `kubectl get -o yaml`, a render), read by the
+    /// one manifest reader; `path` names them in messages (`-` is standard input).
+    pub fn read(text: &str, path: &str) -> Result<Side, load::LoadError> {
+        Ok(Side {
+            objects: load::parse(text, path)?,
+            secrets: Vec::new(),
+        })
+    }
+}
+
+/// The diff of two sides, with `live` (the cluster's objects of the old side) for drift:
+/// see [`compare`] and [`compare_with_drift`]. Secrets of either side's values are hidden in
+/// both.
+pub fn sides(
+    old: Side,
+    new: Side,
+    live: Option<Side>,
+    options: &Options,
+) -> Result<Report, DiffError> {
+    let mut secrets = old.secrets;
+    secrets.extend(new.secrets);
+    match live {
+        Some(live) => compare_with_drift(old.objects, live.objects, new.objects, &secrets, options),
+        None => compare(old.objects, new.objects, &secrets, options),
     }
 }
 

@@ -22,7 +22,7 @@ use serde_json::{Map, Value};
 
 use super::defaults::is_default;
 use super::ownership::{self, Owned};
-use super::quantity::Quantity;
+use crate::quantity::Quantity;
 
 pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 

@@ -35,6 +35,7 @@ pub enum Owned<'a> {
 
 impl<'a> Owned<'a> {
     /// What is owned of the map key `key` below this node.
+    #[must_use]
     pub fn key(self, key: &str) -> Owned<'a> {
         match self {
             Owned::Nothing => Owned::Nothing,
@@ -50,6 +51,7 @@ impl<'a> Owned<'a> {
 
     /// What is owned of the list item `item` below this node: by merge key (`k:{...}`) or, in
     /// a set, by value (`v:...`).
+    #[must_use]
     pub fn item(self, item: &Value) -> Owned<'a> {
         let Owned::Fields(fields) = self else {
             return self;

@@ -177,6 +177,7 @@ mod tests {
 
     use super::*;
 
+    #[expect(clippy::needless_pass_by_value, reason = "tests pass `json!` literals")]
     fn secret(data: Value) -> Value {
         json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "data": data})
     }

@@ -19,11 +19,14 @@ use super::typed::Problem;
 use crate::manifest::Manifest;
 use crate::render::RenderError;
 use crate::schema::Violation;
+use crate::topology::Topology;
 use crate::values::{FileLayer, Node, Origin, Value, ValueSources};
 
 /// Everything a rule may look at.
 pub struct Context<'a> {
     pub values: &'a Node,
+    /// What the values deploy, read once.
+    pub topology: &'a Topology,
     pub objects: &'a [Object<'a>],
     /// Schema violations of the values (stage `Schema`).
     pub violations: &'a [Violation],
@@ -67,64 +70,26 @@ pub struct Workload {
     pub component: Component,
 }
 
-/// Which part of the deployment a workload is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Component {
-    Redis,
-    Sentinel,
-    Exporter,
-    Other,
-}
+pub use crate::topology::Component;
 
-impl Component {
-    /// From `app.kubernetes.io/component`, else from the name of the first container.
-    pub fn classify(template: &PodTemplateSpec) -> Component {
-        let from = |text: &str| {
-            let text = text.to_ascii_lowercase();
-            if text.contains("sentinel") {
-                Component::Sentinel
-            } else if text.contains("exporter") || text.contains("metrics") {
-                Component::Exporter
-            } else if ["redis", "server", "master", "replica", "node"]
-                .iter()
-                .any(|w| text.contains(w))
-            {
-                Component::Redis
-            } else {
-                Component::Other
-            }
-        };
-        let label = template
-            .metadata
-            .as_ref()
-            .and_then(|m| m.labels.as_ref())
-            .and_then(|l| l.get("app.kubernetes.io/component"));
-        if let Some(component) = label.map(|l| from(l))
-            && component != Component::Other
-        {
-            return component;
-        }
-        template
-            .spec
-            .as_ref()
-            .and_then(|s| s.containers.first())
-            .map_or(Component::Other, |c| from(&c.name))
+/// A workload's component: from `app.kubernetes.io/component`, else from the name of the
+/// first container.
+pub fn classify(template: &PodTemplateSpec) -> Component {
+    let label = template
+        .metadata
+        .as_ref()
+        .and_then(|m| m.labels.as_ref())
+        .and_then(|l| l.get("app.kubernetes.io/component"));
+    if let Some(component) = label.map(|l| Component::from_word(l))
+        && component != Component::Other
+    {
+        return component;
     }
-
-    /// The values key a component's settings sit under (`sentinel.resources`): `""` for
-    /// Redis, whose settings are at the top level.
-    pub fn values_prefix(self) -> Option<&'static str> {
-        match self {
-            Component::Redis => Some(""),
-            Component::Sentinel => Some("sentinel."),
-            Component::Exporter => Some("exporter."),
-            Component::Other => None,
-        }
-    }
-
-    pub fn is_redis_or_sentinel(self) -> bool {
-        matches!(self, Component::Redis | Component::Sentinel)
-    }
+    template
+        .spec
+        .as_ref()
+        .and_then(|s| s.containers.first())
+        .map_or(Component::Other, |c| Component::from_word(&c.name))
 }
 
 static NO_LABELS: BTreeMap<String, String> = BTreeMap::new();
@@ -251,6 +216,10 @@ impl<'a> Context<'a> {
     pub fn int(&self, key: &str) -> Option<i64> {
         match self.value(key)?.value {
             Value::Int(i) => Some(i),
+            #[expect(
+                clippy::cast_possible_truncation,
+                reason = "whole and below 1e15: exact"
+            )]
             Value::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Some(f as i64),
             _ => None,
         }
@@ -270,13 +239,8 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// `architecture`; the chart's default, `sentinel`, when unset.
-    pub fn architecture(&self) -> &'a str {
-        self.str("architecture").unwrap_or("sentinel")
-    }
-
     pub fn uses_sentinel(&self) -> bool {
-        self.architecture() == "sentinel"
+        self.topology.architecture.uses_sentinel()
     }
 
     /// Where a value was set. A node created by the tool (an intermediate map of a `--set`

@@ -7,27 +7,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-/// How bad a finding is: errors fail the lint, warnings only with `--strict`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::registry::Severity;
 
 /// A position in a file; line and column are 1-based.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -20,7 +20,6 @@ pub mod registry;
 pub mod rules;
 pub mod templates;
 pub mod typed;
-pub mod units;
 
 use std::collections::BTreeSet;
 
@@ -30,8 +29,10 @@ pub use registry::{RULES, Rule, Stage};
 
 use crate::chart::{Chart, TemplateFile};
 use crate::manifest::Manifest;
-use crate::release::{self, ReleaseError};
+use crate::registry::UnknownId;
+use crate::release::{Pipeline, Release, ReleaseError};
 use crate::render::{ReleaseOptions, RenderError};
+use crate::topology::Topology;
 use crate::values::{Node, ValueSources};
 
 /// Something that stops the lint itself (not a finding): exit 2.
@@ -39,11 +40,8 @@ use crate::values::{Node, ValueSources};
 pub enum LintError {
     #[error(transparent)]
     Release(#[from] ReleaseError),
-    #[error("unknown rule `{id}`{}", suggestion.map(|s| format!("\n  hint: did you mean `{s}`? (`redis-ha lint --list` shows every rule)")).unwrap_or_else(|| "\n  hint: `redis-ha lint --list` shows every rule".to_owned()))]
-    UnknownRule {
-        id: String,
-        suggestion: Option<&'static str>,
-    },
+    #[error("{unknown}\n  hint: {}", unknown.hint())]
+    UnknownRule { unknown: UnknownId },
 }
 
 /// Which rules run: all but the skipped ones.
@@ -63,8 +61,7 @@ impl Selection {
         let mut skipped = BTreeSet::new();
         for id in ids.iter().flat_map(|i| i.split(',')).map(str::trim) {
             let rule = registry::find(id).ok_or_else(|| LintError::UnknownRule {
-                id: id.to_owned(),
-                suggestion: registry::closest(id),
+                unknown: registry::unknown(id),
             })?;
             skipped.insert(rule.meta().id);
         }
@@ -151,38 +148,41 @@ pub fn lint(
     selection: &Selection,
     profile: Option<Environment>,
 ) -> Result<Report, LintError> {
-    let values = release::merged_values(chart, sources)?;
-    // The schema check and rendering are independent: run them side by side (a render of
-    // values that turn out to break the schema is thrown away); they are most of the lint's
-    // wall time. The schema check is the shorter: its thread then compiles the CRD schemas the
-    // manifest checks need (a third thread was measured slower on two cores).
-    let (violations, rendered) = std::thread::scope(|scope| {
-        let schema = scope.spawn(|| {
-            let violations = release::violations(chart, &values);
-            typed::prepare();
-            violations
-        });
-        let rendered = release::render(chart, &values, options);
-        let violations = schema
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (violations, rendered)
-    });
-    let violations = violations?;
+    // The CRD schemas the manifest checks need compile beside the values' check.
+    let release = Pipeline::new(chart).release_alongside(sources, options, typed::prepare)?;
+    let environment = profile.unwrap_or_else(|| Environment::of_sources(sources));
+    lint_release(chart, release, environment, &options.namespace, selection)
+}
+
+/// Lints a release made of `chart`: its schema violations and render error are findings.
+pub fn lint_release(
+    chart: &Chart,
+    release: Release,
+    environment: Environment,
+    namespace: &str,
+    selection: &Selection,
+) -> Result<Report, LintError> {
+    let Release {
+        values,
+        violations,
+        manifests,
+    } = release;
     let dir = Templates::dir_of(chart);
     // The effective server configurations are known once rendered: the values rules read
     // them too (a `maxmemory` in `redis.extraConfig` wins over `redis.maxmemory`).
-    let (redis_conf, sentinel_conf) = match &rendered {
+    let (redis_conf, sentinel_conf) = match &manifests {
         Ok(manifests) => (Conf::redis(manifests), Conf::sentinel(manifests)),
         Err(_) => (Conf::default(), Conf::default()),
     };
+    let topology = Topology::of_values(&values);
     let mut cx = Context {
         values: &values,
+        topology: &topology,
         objects: &[],
         violations: &violations,
         render_error: None,
-        environment: profile.unwrap_or_else(|| Environment::of_sources(sources)),
-        namespace: &options.namespace,
+        environment,
+        namespace,
         templates: Templates::of_chart(chart, &dir),
         redis_conf: &redis_conf,
         sentinel_conf: &sentinel_conf,
@@ -197,16 +197,14 @@ pub fn lint(
         return Ok(runner.finish(Some("the values do not match the chart's schema")));
     }
     runner.stage(Stage::Values, &cx);
-    let manifests = match rendered {
+    let manifests = match manifests {
         Ok(manifests) => manifests,
-        Err(ReleaseError::Render(
-            err @ (RenderError::Template(..) | RenderError::InvalidYaml { .. }),
-        )) => {
+        Err(err @ (RenderError::Template(..) | RenderError::InvalidYaml { .. })) => {
             cx.render_error = Some(&err);
             runner.stage(Stage::Render, &cx);
             return Ok(runner.finish(Some("the templates did not render")));
         }
-        Err(err) => return Err(err.into()),
+        Err(err) => return Err(ReleaseError::Render(err).into()),
     };
     runner.stage(Stage::Render, &cx);
     let objects = typed::parse(&manifests);
@@ -232,8 +230,10 @@ pub fn check(input: &Input<'_>, selection: &Selection) -> Report {
     let objects = typed::parse(input.manifests);
     let redis_conf = Conf::redis(input.manifests);
     let sentinel_conf = Conf::sentinel(input.manifests);
+    let topology = Topology::of_values(input.values);
     let cx = Context {
         values: input.values,
+        topology: &topology,
         objects: &objects,
         violations: &[],
         render_error: None,

@@ -3,13 +3,15 @@
 //! A rule is a unit struct declared with [`rule!`], whose doc comment *is* its user
 //! documentation: `redis-ha lint --explain ID`, `--list`, the SARIF rule descriptions and the
 //! README's rule table are all read from it, so they cannot drift apart. This module owns the
-//! registry and those views of it; the checks live in [`super::rules`], one file each.
+//! registry; the views of it (`--list`, `--explain`, did-you-mean) are the shared
+//! [`crate::registry`]'s; the checks live in [`super::rules`], one file each.
 
 use std::fmt::Write as _;
 
 use super::context::Context;
 use super::finding::{Finding, Location, Severity};
 use super::rules;
+use crate::registry::{self, Doc, Entry, UnknownId};
 
 /// When a rule runs: each stage needs the previous one to have succeeded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -64,36 +66,41 @@ pub struct Meta {
 impl Meta {
     /// The documentation as Markdown.
     pub fn doc(&self) -> String {
-        let mut out = String::new();
-        for line in self.raw_doc.lines() {
-            out.push_str(line.strip_prefix(' ').unwrap_or(line));
-            out.push('\n');
-        }
-        out.trim().to_owned() + "\n"
+        Doc(self.raw_doc).markdown()
     }
 
     /// The Markdown of one `## Title` section, without its title.
     pub fn section(&self, title: &str) -> Option<String> {
-        let doc = self.doc();
-        let heading = format!("## {title}");
-        let start = doc.lines().position(|l| l.trim_end() == heading)?;
-        let body: Vec<&str> = doc
-            .lines()
-            .skip(start + 1)
-            .take_while(|l| !l.starts_with("## "))
-            .collect();
-        Some(body.join("\n").trim().to_owned())
+        Doc(self.raw_doc).section(title)
     }
 
     /// The first sentence of "What it does": one line for lists.
     pub fn summary(&self) -> String {
-        let what = self.section("What it does").unwrap_or_default();
-        let paragraph = what.split("\n\n").next().unwrap_or("").replace('\n', " ");
-        match paragraph.find(". ") {
-            Some(end) => paragraph[..=end].to_owned(),
-            None => paragraph,
-        }
+        Doc(self.raw_doc).summary()
     }
+}
+
+impl Entry for Meta {
+    fn id(&self) -> &'static str {
+        self.id
+    }
+
+    fn severity(&self) -> Severity {
+        self.severity
+    }
+
+    fn category(&self) -> Option<&'static str> {
+        Some(self.category.as_str())
+    }
+
+    fn doc(&self) -> Doc {
+        Doc(self.raw_doc)
+    }
+}
+
+/// Every rule's metadata, as the shared registry functions take them.
+pub fn entries() -> impl Iterator<Item = &'static dyn Entry> + Clone {
+    RULES.iter().map(|r| r.meta() as &dyn Entry)
 }
 
 /// The part of a rule that [`rule!`] writes from its declaration.
@@ -253,80 +260,24 @@ pub fn find(id: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.meta().id == id)
 }
 
-/// The known ID closest to `id`, for a `hint:` after a typo.
-pub fn closest(id: &str) -> Option<&'static str> {
-    RULES
-        .iter()
-        .map(|r| r.meta().id)
-        .map(|known| (strsim(id, known), known))
-        .filter(|(distance, known)| *distance <= known.len() / 3 + 1)
-        .min()
-        .map(|(_, known)| known)
-}
-
-/// Levenshtein distance; IDs are short, so the quadratic table is fine.
-fn strsim(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let current = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                previous
-            } else {
-                1 + previous.min(row[j]).min(row[j + 1])
-            };
-            previous = current;
-        }
-    }
-    row[b.len()]
+/// `ID` is no rule: the error, with the closest ID as a hint.
+pub fn unknown(id: &str) -> UnknownId {
+    UnknownId::new("rule", "redis-ha lint --list", id, entries())
 }
 
 /// `redis-ha lint --list`: one rule a line.
 pub fn list_text() -> String {
-    let width = RULES.iter().map(|r| r.meta().id.len()).max().unwrap_or(0);
-    let mut out = String::new();
-    for rule in RULES {
-        let meta = rule.meta();
-        let _ = writeln!(
-            out,
-            "{:width$}  {:7}  {:9}  {}",
-            meta.id,
-            meta.severity.as_str(),
-            meta.category.as_str(),
-            meta.summary()
-        );
-    }
-    out
+    registry::list_text(entries())
 }
 
 /// `redis-ha lint --list --format json`.
 pub fn list_json() -> serde_json::Value {
-    RULES
-        .iter()
-        .map(|rule| {
-            let meta = rule.meta();
-            serde_json::json!({
-                "id": meta.id,
-                "severity": meta.severity.as_str(),
-                "category": meta.category.as_str(),
-                "summary": meta.summary(),
-            })
-        })
-        .collect()
+    registry::list_json(entries())
 }
 
 /// `redis-ha lint --explain ID`.
 pub fn explain(meta: &Meta) -> String {
-    format!(
-        "# {} ({}, {})\n\n{}",
-        meta.id,
-        meta.severity.as_str(),
-        meta.category.as_str(),
-        meta.doc()
-    )
+    registry::explain(meta)
 }
 
 pub const README_START: &str = "<!-- lint-rules:start -->";
@@ -401,8 +352,8 @@ mod tests {
 
     #[test]
     fn closest_id() {
+        let closest = |id| unknown(id).suggestion;
         assert_eq!(closest("sentinel-count-evn"), Some("sentinel-count-even"));
         assert_eq!(closest("zzzzzzzzzzzz"), None);
-        assert_eq!(strsim("kitten", "sitting"), 3);
     }
 }

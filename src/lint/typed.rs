@@ -24,7 +24,7 @@ use k8s_openapi::api::scheduling::v1::PriorityClass;
 use k8s_openapi::api::storage::v1::StorageClass;
 use serde::de::DeserializeOwned;
 
-use super::context::{Component, Object, Typed, Workload};
+use super::context::{Object, Typed, Workload, classify};
 use crate::manifest::Manifest;
 
 /// Something wrong with an object's shape, found while parsing it.
@@ -98,7 +98,7 @@ fn workload(template: Option<PodTemplateSpec>, replicas: Option<i32>) -> Typed {
     match template {
         Some(template) => Typed::Workload(Box::new(Workload {
             replicas,
-            component: Component::classify(&template),
+            component: classify(&template),
             template,
         })),
         None => Typed::Other,

@@ -7,11 +7,7 @@
 //! `values` and `schema`; this module only describes them.
 
 // Doc comments here are the schema's descriptions, written for users of the chart: Kubernetes
-// kinds appear as words (ServiceMonitor), not as code.
-#![allow(
-    clippy::doc_markdown,
-    reason = "doc comments are the values' user documentation"
-)]
+// kinds appear as words (ServiceMonitor), not as code (`doc_markdown` is allowed crate-wide).
 
 mod auth;
 mod common;

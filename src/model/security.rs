@@ -72,7 +72,7 @@ pub enum SeccompProfileType {
 }
 
 /// Container `securityContext` of every container of the chart.
-#[allow(
+#[expect(
     clippy::struct_excessive_bools,
     reason = "mirrors the Kubernetes SecurityContext"
 )]

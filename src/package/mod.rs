@@ -23,9 +23,8 @@ use base64::Engine as _;
 pub use readme::{Invocation, README_MARKER};
 pub use write::{write_archive, write_unpacked};
 
-use crate::chart::Chart;
 use crate::manifest::Manifest;
-use crate::release::{self, ReleaseError};
+use crate::release::{Pipeline, ReleaseError, Rendered};
 use crate::render::ReleaseOptions;
 use crate::schema::Schema;
 use crate::values::{Node, Value, ValueSources, show};
@@ -60,7 +59,7 @@ pub enum PackageError {
         set_by: String,
         file: String,
     },
-    #[error("cannot write `{path}`: {source}")]
+    #[error("cannot write `{path}`")]
     Io {
         path: String,
         source: std::io::Error,
@@ -104,14 +103,15 @@ impl Package {
 }
 
 /// What to package.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 pub struct Request<'a> {
-    pub chart: &'a Chart,
+    /// The chart's pipeline, which rendered `release` (and renders the namespace probe).
+    pub pipeline: &'a Pipeline<'a>,
     /// Where the chart came from; `None` for the bundled chart.
     pub chart_path: Option<&'a Path>,
     pub sources: &'a ValueSources,
-    /// The effective values, already checked against the chart's schema.
-    pub values: &'a Node,
+    /// The release to package: values checked against the chart's schema, rendered.
+    pub release: &'a Rendered,
     pub options: &'a ReleaseOptions,
     /// The chart version; the source chart's when `None`.
     pub version: Option<&'a str>,
@@ -172,16 +172,21 @@ const VALUES_HEADER: &str = "\
 /// Renders the release and assembles the chart; writes nothing.
 pub fn build(req: &Request<'_>) -> Result<Package, PackageError> {
     let options = req.options;
+    let chart = req.pipeline.chart();
+    let values = &req.release.values;
     let kube = (options.kube_version.major, options.kube_version.minor);
-    let chart_yaml = ChartYaml::new(&req.chart.metadata, req.version, req.app_version, kube)?;
+    let chart_yaml = ChartYaml::new(&chart.metadata, req.version, req.app_version, kube)?;
 
-    let rendered = release::render(req.chart, req.values, options)?;
-    let probe_ns = templates::probe_namespace(&options.namespace, &rendered)?;
+    let rendered = &req.release.manifests;
+    let probe_ns = templates::probe_namespace(&options.namespace, rendered)?;
     let probe_options = ReleaseOptions {
         namespace: probe_ns.to_owned(),
         ..options.clone()
     };
-    let probe = release::render(req.chart, req.values, &probe_options)?;
+    let probe = req
+        .pipeline
+        .render(values, &probe_options)
+        .map_err(ReleaseError::from)?;
 
     let mut secret_values = Vec::new();
     let mut left_out = Vec::new();
@@ -201,13 +206,13 @@ pub fn build(req: &Request<'_>) -> Result<Package, PackageError> {
             .cloned()
             .collect()
     };
-    let (kept, kept_probe) = (keep(&rendered), keep(&probe));
+    let (kept, kept_probe) = (keep(rendered), keep(&probe));
     let (template_files, report) =
         templates::package_templates(&kept, &kept_probe, &options.namespace, probe_ns)
-            .map_err(|e| namespace_hint(e, req.values, &options.namespace))?;
+            .map_err(|e| namespace_hint(e, values, &options.namespace))?;
 
-    let (mut values, secrets) = redact::redact(req.values);
-    let chart_schema = match &req.chart.schema {
+    let (mut values, secrets) = redact::redact(values);
+    let chart_schema = match &chart.schema {
         Some(text) => {
             let converted = draft07::to_draft07(text)?;
             fit_schema(&converted, &mut values, &secrets)?;
@@ -222,7 +227,7 @@ pub fn build(req: &Request<'_>) -> Result<Package, PackageError> {
         chart_name: &chart_yaml.name,
         version: &chart_yaml.version,
         description: &chart_yaml.description,
-        source: (&req.chart.metadata.name, &req.chart.metadata.version),
+        source: (&chart.metadata.name, &chart.metadata.version),
         invocation: Invocation {
             chart_path: req.chart_path,
             sources: req.sources,

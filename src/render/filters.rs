@@ -155,7 +155,10 @@ fn b64dec(value: &Value) -> Result<String, Error> {
 
 fn sha256sum(value: &Value) -> Result<String, Error> {
     let digest = sha2::Sha256::digest(text(value)?.as_bytes());
-    Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(digest.iter().fold(String::new(), |mut out, b| {
+        let _ = std::fmt::Write::write_fmt(&mut out, format_args!("{b:02x}"));
+        out
+    }))
 }
 
 /// Helm's `quote`: a double-quoted Go string (`nil` quotes as `""`).

@@ -18,7 +18,7 @@ use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior, Value, co
 pub use capabilities::{KubeVersion, KubeVersionError};
 
 use crate::chart::{Chart, ChartMetadata};
-use crate::manifest::{Manifest, split_documents};
+use crate::manifest::{Manifest, sort_by_install_order, split_documents};
 use crate::values::Node;
 
 /// What `helm template` takes besides values.
@@ -62,20 +62,23 @@ pub enum RenderError {
     #[error("{}", format_template_error(.0, .1))]
     Template(String, Box<minijinja::Error>),
     #[error(
-        "{source_path}: rendered document {document}, line {line}: invalid YAML: {message}\n{excerpt}"
+        "{chart}/templates/{template}: rendered document {document}, line {line}: invalid YAML: {message}\n{excerpt}"
     )]
     InvalidYaml {
-        source_path: String,
+        chart: String,
+        /// Relative to `templates/`.
+        template: String,
         document: usize,
         line: usize,
         message: String,
         excerpt: String,
     },
     #[error(
-        "{source_path}: rendered document {document}: {message}\n{excerpt}\n  hint: every document a template prints must be a Kubernetes object with `apiVersion` and `kind`"
+        "{chart}/templates/{template}: rendered document {document}: {message}\n{excerpt}\n  hint: every document a template prints must be a Kubernetes object with `apiVersion` and `kind`"
     )]
     NotAnObject {
-        source_path: String,
+        chart: String,
+        template: String,
         document: usize,
         message: String,
         excerpt: String,
@@ -191,7 +194,8 @@ impl Engine {
         &self.metadata.name
     }
 
-    /// Renders every template; the manifests come back in template order, not yet sorted.
+    /// Renders every template; the manifests come back in `helm template` order (install order
+    /// of kinds, then template path and document), so no caller has to sort.
     pub fn render(
         &self,
         values: &Node,
@@ -242,6 +246,7 @@ impl Engine {
             Ok(rest) => manifests.extend(rest?),
             Err(panic) => std::panic::resume_unwind(panic),
         }
+        sort_by_install_order(&mut manifests);
         Ok(manifests)
     }
 
@@ -300,14 +305,16 @@ impl Engine {
             for (index, doc) in split_documents(&text).into_iter().enumerate() {
                 let object =
                     parse_document(doc).map_err(|(message, line)| RenderError::InvalidYaml {
-                        source_path: format!("{chart}/templates/{name}"),
+                        chart: chart.clone(),
+                        template: name.clone(),
                         document: index + 1,
                         line,
                         message,
                         excerpt: excerpt(doc, line),
                     })?;
                 check_object(&object).map_err(|message| RenderError::NotAnObject {
-                    source_path: format!("{chart}/templates/{name}"),
+                    chart: chart.clone(),
+                    template: name.clone(),
                     document: index + 1,
                     message,
                     excerpt: excerpt(doc, 1),

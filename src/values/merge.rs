@@ -138,7 +138,7 @@ mod tests {
             // a user null deletes a chart default
             ("a: 1\nb: 2", "a: null", r#"{"b":2}"#),
             ("a: {b: 1, c: 2}", "a: {b: null}", r#"{"a":{"c":2}}"#),
-            ("a: {b: {c: 1}}", "a: null", r#"{}"#),
+            ("a: {b: {c: 1}}", "a: null", "{}"),
             // ...but a null for a key the chart does not define stays
             ("a: 1", "z: null", r#"{"a":1,"z":null}"#),
             ("a: 1", "z: {w: null}", r#"{"a":1,"z":{"w":null}}"#),
@@ -158,7 +158,7 @@ mod tests {
             ),
             ("a: {b: null, c: 1}", "a: {d: 2}", r#"{"a":{"c":1,"d":2}}"#),
             // a user null over a chart null: gone at the top, kept below (as Helm does)
-            ("a: null", "a: null", r#"{}"#),
+            ("a: null", "a: null", "{}"),
             ("a: {b: null}", "a: {b: null}", r#"{"a":{"b":null}}"#),
             // a map over a scalar default, a scalar over a map default: the user wins
             ("a: 1", "a: {b: 1}", r#"{"a":{"b":1}}"#),

@@ -37,14 +37,14 @@ pub struct ValueSources {
 /// A layer that cannot be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ValuesError {
-    #[error("cannot read values file `{path}`: {source}")]
+    #[error("cannot read values file `{path}`")]
     Read {
         path: String,
         source: std::io::Error,
     },
-    #[error("{0}")]
+    #[error(transparent)]
     Yaml(#[from] YamlError),
-    #[error("{0}")]
+    #[error(transparent)]
     Set(#[from] SetError),
     #[error("unknown environment `{name}`\n  hint: the bundled presets are: {}", available.join(", "))]
     UnknownEnv {

@@ -291,6 +291,7 @@ fn float_key(f: f64) -> String {
     let body = if point <= 0 {
         format!("0.{}{digits}", "0".repeat(point.unsigned_abs() as usize))
     } else {
+        #[expect(clippy::cast_sign_loss, reason = "positive in this branch")]
         let point = point as usize;
         if digits.len() <= point {
             format!("{digits}{}", "0".repeat(point - digits.len()))

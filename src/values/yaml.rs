@@ -595,6 +595,10 @@ impl<'a> Loader<'a> {
         );
     }
 
+    #[expect(
+        clippy::needless_pass_by_value,
+        reason = "the origin is the alias', handed over"
+    )]
     fn alias(&mut self, id: usize, origin: Origin, depth: usize) -> Result<Done, YamlError> {
         let Some(anchored) = self.anchors.get(&id) else {
             let (line, col) = position(&origin);
@@ -682,7 +686,7 @@ impl<'a> Loader<'a> {
                         });
                     }
                     Some((_, true, key_origin)) => {
-                        self.merge(map, merged, done.node, &key_origin)?
+                        self.merge(map, merged, done.node, &key_origin)?;
                     }
                     Some((name, false, key_origin)) => {
                         let mut value = done.node;

@@ -1,8 +1,5 @@
 //! `CliTest`: runs the real binary in a temporary directory with a cleared environment.
 
-// Not every test module uses every helper.
-#![allow(dead_code)]
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 

@@ -284,7 +284,7 @@ fn sarif_output() {
         .unwrap();
     assert_eq!(rules.len(), registry::RULES.len());
     for result in sarif["runs"][0]["results"].as_array().unwrap() {
-        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        let index = usize::try_from(result["ruleIndex"].as_u64().unwrap()).unwrap();
         assert_eq!(rules[index]["id"], result["ruleId"]);
         let location = &result["locations"][0]["physicalLocation"];
         assert!(location["artifactLocation"]["uri"].is_string());

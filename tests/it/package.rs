@@ -718,7 +718,8 @@ fn fixture_package_files() {
     let text: String = tree(&t.dir().join("out/pkg"))
         .into_iter()
         .map(|(path, text)| format!("=== {path}\n{text}"))
-        .collect();
+        .collect::<Vec<_>>()
+        .concat();
     assert!(
         !text.contains(&t.dir().display().to_string()),
         "no absolute path"

@@ -2,7 +2,7 @@
 
 use super::{Check, Context, Finding, at, hazard, matched_claims, plain};
 use crate::diff::hazards::Documented as _;
-use crate::diff::quantity::Quantity;
+use crate::quantity::Quantity;
 
 hazard! {
     /// ## What it does

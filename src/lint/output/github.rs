@@ -13,6 +13,7 @@ pub fn render(report: &Report) -> String {
         let command = match f.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "notice",
         };
         let mut properties = Vec::new();
         if let Some(pos) = f.location.physical() {

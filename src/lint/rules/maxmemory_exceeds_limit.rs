@@ -3,7 +3,7 @@
 use crate::lint::config::text_sets;
 use crate::lint::context::Context;
 use crate::lint::registry::{Rule, Sink, rule};
-use crate::lint::units::{human, quantity_bytes, redis_bytes};
+use crate::quantity::{Quantity, human};
 use crate::values::Value;
 
 rule! {
@@ -52,7 +52,7 @@ rule! {
 /// values key that set `maxmemory`.
 pub fn sizes(cx: &Context<'_>) -> Option<(Option<f64>, f64, &'static str)> {
     let limit = match &cx.value("resources.limits.memory")?.value {
-        Value::Str(s) => quantity_bytes(s)?,
+        Value::Str(s) => Quantity::bytes(s)?,
         Value::Int(i) => *i as f64,
         Value::Float(f) => *f,
         _ => return None,
@@ -68,13 +68,13 @@ pub fn sizes(cx: &Context<'_>) -> Option<(Option<f64>, f64, &'static str)> {
     let maxmemory = if cx.redis_conf.is_empty() {
         match cx.value("redis.maxmemory").map(|n| &n.value) {
             Some(Value::Str(s)) if s.trim().is_empty() => None,
-            Some(Value::Str(s)) => Some(redis_bytes(s)?),
+            Some(Value::Str(s)) => Some(Quantity::redis_memory(s)?.to_f64()),
             Some(Value::Int(i)) => Some(*i as f64),
             _ => None,
         }
     } else {
         match cx.redis_conf.value("maxmemory") {
-            Some(text) => Some(redis_bytes(text)?),
+            Some(text) => Some(Quantity::redis_memory(text)?.to_f64()),
             None => None,
         }
     };

@@ -3,7 +3,7 @@
 use super::maxmemory_exceeds_limit::{redis_size, sizes};
 use crate::lint::context::Context;
 use crate::lint::registry::{Rule, Sink, rule};
-use crate::lint::units::human;
+use crate::quantity::human;
 
 /// The share of the memory limit `maxmemory` may take.
 pub const MAX_SHARE: f64 = 0.8;

@@ -43,7 +43,7 @@ rule! {
 
 impl Rule for MinReplicasToWriteDisabled {
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
-        if !cx.uses_sentinel() || cx.int("replicas").unwrap_or(0) < 2 {
+        if !cx.uses_sentinel() || cx.topology.redis_pods < 2 {
             return;
         }
         if cx.int("redis.minReplicasToWrite") == Some(0) {

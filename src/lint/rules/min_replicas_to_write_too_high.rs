@@ -2,6 +2,7 @@
 
 use crate::lint::context::Context;
 use crate::lint::registry::{Rule, Sink, rule};
+use crate::topology::Architecture;
 use crate::values::{FileLayer, Origin};
 
 rule! {
@@ -44,7 +45,7 @@ impl Rule for MinReplicasToWriteTooHigh {
         let Some(wanted) = cx.int("redis.minReplicasToWrite") else {
             return;
         };
-        let pods = if cx.architecture() == "standalone" {
+        let pods = if cx.topology.architecture == Architecture::Standalone {
             // The chart's own default (1) is dropped from a standalone render; only a value
             // the user set is a mistake there.
             let set_by_chart = cx.value("redis.minReplicasToWrite").is_some_and(|node| {
@@ -61,10 +62,7 @@ impl Rule for MinReplicasToWriteTooHigh {
             }
             1
         } else {
-            match cx.int("replicas") {
-                Some(pods) => pods,
-                None => return,
-            }
+            cx.topology.redis_pods
         };
         let available = pods.saturating_sub(1).max(0);
         if wanted > available {

@@ -40,9 +40,7 @@ impl Rule for RedisReplicasTooFew {
         if !cx.uses_sentinel() {
             return;
         }
-        let Some(replicas) = cx.int("replicas") else {
-            return;
-        };
+        let replicas = cx.topology.replicas;
         if replicas < 2 {
             out.report(
                 cx.value_location("replicas"),

@@ -1,8 +1,8 @@
 //! The `resources-request-exceeds-limit` rule.
 
-use crate::diff::quantity::Quantity;
 use crate::lint::context::Context;
 use crate::lint::registry::{Rule, Sink, rule};
+use crate::quantity::Quantity;
 
 rule! {
     /// ## What it does

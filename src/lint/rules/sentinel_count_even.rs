@@ -38,12 +38,10 @@ rule! {
 
 impl Rule for SentinelCountEven {
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
-        if !cx.uses_sentinel() {
-            return;
-        }
-        let Some(count) = cx.int("sentinel.replicas") else {
+        let Some(sentinel) = &cx.topology.sentinel else {
             return;
         };
+        let count = sentinel.replicas;
         if count > 0 && count % 2 == 0 {
             out.report(
                 cx.value_location("sentinel.replicas"),

@@ -40,12 +40,10 @@ rule! {
 
 impl Rule for SentinelCountTooLow {
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
-        if !cx.uses_sentinel() {
-            return;
-        }
-        let Some(count) = cx.int("sentinel.replicas") else {
+        let Some(sentinel) = &cx.topology.sentinel else {
             return;
         };
+        let count = sentinel.replicas;
         if count < 3 {
             out.report(
                 cx.value_location("sentinel.replicas"),

@@ -40,13 +40,10 @@ rule! {
 
 impl Rule for SentinelQuorumExceedsCount {
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
-        if !cx.uses_sentinel() {
-            return;
-        }
-        let (Some(count), Some(quorum)) = (cx.int("sentinel.replicas"), cx.int("sentinel.quorum"))
-        else {
+        let Some(sentinel) = &cx.topology.sentinel else {
             return;
         };
+        let (count, quorum) = (sentinel.replicas, sentinel.quorum);
         if quorum > count {
             out.report(
                 cx.value_location("sentinel.quorum"),

@@ -42,13 +42,10 @@ rule! {
 
 impl Rule for SentinelQuorumNotMajority {
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
-        if !cx.uses_sentinel() {
-            return;
-        }
-        let (Some(count), Some(quorum)) = (cx.int("sentinel.replicas"), cx.int("sentinel.quorum"))
-        else {
+        let Some(sentinel) = &cx.topology.sentinel else {
             return;
         };
+        let (count, quorum) = (sentinel.replicas, sentinel.quorum);
         let majority = count / 2 + 1;
         if count > 0 && quorum < majority {
             out.report(

@@ -2,7 +2,7 @@
 
 use crate::lint::context::{Component, Context};
 use crate::lint::registry::{Rule, Sink, rule};
-use crate::lint::units::{human, redis_bytes};
+use crate::quantity::{Quantity, human};
 
 /// How fast Redis loads a data set from disk, conservatively: RDB loads at several hundred
 /// MiB/s on local SSDs, an AOF replays slower, a network volume reads slower still.
@@ -54,7 +54,8 @@ impl Rule for StartupProbeTooShort {
         let Some(maxmemory) = cx
             .redis_conf
             .value("maxmemory")
-            .and_then(redis_bytes)
+            .and_then(Quantity::redis_memory)
+            .map(Quantity::to_f64)
             .filter(|m| *m > 0.0)
         else {
             return;

@@ -63,15 +63,12 @@ impl Rule for TemplateRenderFailed {
                 out.report(location, message);
             }
             RenderError::InvalidYaml {
-                source_path,
+                template,
                 document,
                 line,
                 message,
                 ..
             } => {
-                let template = source_path
-                    .split_once("/templates/")
-                    .map_or(source_path.as_str(), |(_, t)| t);
                 out.report(
                     at(template, 1),
                     format!(

@@ -1,8 +1,8 @@
 //! The `volume-claim-unusable` rule.
 
-use crate::diff::quantity::Quantity;
 use crate::lint::context::{Component, Context};
 use crate::lint::registry::{Rule, Sink, rule};
+use crate::quantity::Quantity;
 
 /// Access modes a pod can write through.
 const WRITABLE: &[&str] = &["ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany"];

@@ -1,9 +1,8 @@
 //! The `volume-too-small` rule.
 
-use crate::diff::quantity::Quantity;
 use crate::lint::context::{Component, Context};
 use crate::lint::registry::{Rule, Sink, rule};
-use crate::lint::units::{human, redis_bytes};
+use crate::quantity::{Quantity, human};
 
 /// How many data sets the volume must hold: the current RDB or AOF, and the new file a
 /// `BGSAVE` or `BGREWRITEAOF` writes beside it before the rename.
@@ -52,7 +51,8 @@ impl Rule for VolumeTooSmall {
         let Some(maxmemory) = cx
             .redis_conf
             .value("maxmemory")
-            .and_then(redis_bytes)
+            .and_then(Quantity::redis_memory)
+            .map(Quantity::to_f64)
             .filter(|m| *m > 0.0)
         else {
             return;

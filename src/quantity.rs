@@ -1,9 +1,12 @@
-//! Kubernetes resource quantities (`1Gi`, `500m`, `1.5`, `2e3`), compared by value.
+//! Quantities, exactly: Kubernetes resource quantities (`1Gi`, `500m`, `1.5`, `2e3`) and
+//! Redis memory sizes (`256mb`, `1g`), the one type lint and diff compare sizes with.
 //!
 //! The API server rewrites quantities into its canonical form (`0.5` becomes `500m`), so a
 //! live object and a render say the same thing in different words. This module parses the
 //! grammar of `k8s.io/apimachinery/pkg/api/resource` exactly (no floating point) and leaves
-//! deciding which fields hold quantities to [`super::normalize`].
+//! deciding which fields hold quantities to its users ([`crate::diff::normalize`], the lint
+//! rules). Kubernetes and Redis disagree on units: for Kubernetes `1M` is 10^6 and `1Mi` is
+//! 2^20; for Redis `1m` is 10^6 and `1mb` is 2^20, case-insensitively.
 
 use std::cmp::Ordering;
 
@@ -60,6 +63,36 @@ impl Quantity {
     /// [`Ord`], which is exact.
     pub fn to_f64(self) -> f64 {
         self.mantissa as f64 * 10f64.powi(self.exponent)
+    }
+
+    /// A Redis memory size (`256mb`, `3gb`, `1000000`, `1g`), in bytes.
+    pub fn redis_memory(text: &str) -> Option<Quantity> {
+        let text = text.trim().to_ascii_lowercase();
+        let split = text
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(text.len());
+        let (number, suffix) = text.split_at(split);
+        if number.is_empty() {
+            return None;
+        }
+        let (ten, two) = match suffix {
+            "" | "b" => (0, 0),
+            "k" => (3, 0),
+            "kb" => (0, 10),
+            "m" => (6, 0),
+            "mb" => (0, 20),
+            "g" => (9, 0),
+            "gb" => (0, 30),
+            _ => return None,
+        };
+        let mantissa: i128 = number.parse().ok()?;
+        Quantity::new(mantissa.checked_mul(1_i128.checked_shl(two)?)?, ten)
+    }
+
+    /// A Kubernetes quantity (`512Mi`, `1.5Gi`, `1e9`) as a number of bytes, for arithmetic
+    /// on sizes; `None` when it is not one.
+    pub fn bytes(text: &str) -> Option<f64> {
+        Quantity::parse(text).map(Quantity::to_f64)
     }
 
     fn new(mut mantissa: i128, mut exponent: i32) -> Option<Quantity> {
@@ -134,6 +167,22 @@ fn suffix_exponents(suffix: &str) -> Option<(i32, u32)> {
     })
 }
 
+/// Bytes as people read them: `3.0GiB`, `512MiB`.
+pub fn human(bytes: f64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = bytes;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if value.fract() == 0.0 {
+        format!("{value:.0}{}", UNITS[unit])
+    } else {
+        format!("{value:.1}{}", UNITS[unit])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,5 +255,30 @@ mod tests {
         assert!(Quantity::parse("1e2147483647").is_some());
         assert!(q("1e2147483647") > q("1Ei"));
         assert!(q("1e-2147483648") < q("1n"));
+    }
+
+    #[test]
+    fn redis_sizes() {
+        let table = [
+            ("256mb", Some(256.0 * 1024.0 * 1024.0)),
+            ("3GB", Some(3.0 * 1024f64.powi(3))),
+            ("1g", Some(1e9)),
+            ("1000", Some(1000.0)),
+            ("1.5gb", None),
+            ("12xb", None),
+        ];
+        for (text, expected) in table {
+            assert_eq!(
+                Quantity::redis_memory(text).map(Quantity::to_f64),
+                expected,
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn human_sizes() {
+        assert_eq!(human(3.0 * 1024f64.powi(3)), "3GiB");
+        assert_eq!(human(1536.0 * 1024.0), "1.5MiB");
     }
 }
