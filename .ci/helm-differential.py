@@ -5,7 +5,7 @@ Generates values files (YAML 1.1 scalars, tags, keys, merge keys, anchors, dupli
 documents, null chart defaults) and charts of static templates (separators, comments,
 whitespace, kinds, subfolders, partials, NOTES.txt) from a fixed seed, and compares:
 
-  redis-ha values --chart DIR -f FILE... -o json   with   helm-values --chart DIR -f FILE...
+  redis-ha values --show-secrets --chart DIR -f FILE... -o json   with   helm-values --chart DIR -f FILE...
   redis-ha render NAME --chart DIR                 with   helm-template DIR --name NAME
 
 Exits 1 on any disagreement that is not one of the deliberate differences the README lists
@@ -142,7 +142,7 @@ def user_overlay():
 
 
 def run_ours(args):
-    p = subprocess.run([BIN, "values", *args, "-o", "json"], capture_output=True, text=True)
+    p = subprocess.run([BIN, "values", "--show-secrets", *args, "-o", "json"], capture_output=True, text=True)
     if p.returncode == 0:
         return ("values", json.loads(p.stdout))
     return ("error", p.stderr.strip())

@@ -190,6 +190,9 @@ pub struct ValuesArgs {
     /// Print each value's source (file:line:col, flag or chart default) beside it
     #[arg(long)]
     pub show_origin: bool,
+    /// Print passwords, tokens and other secret values instead of `(hidden)`
+    #[arg(long)]
+    pub show_secrets: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -12,9 +12,13 @@ pub fn run(args: &ValuesArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
         values,
         output,
         show_origin,
+        show_secrets,
     } = args;
     let chart = release::load_chart(values.chart.as_deref())?;
-    let merged = release::merged_values(&chart, &values.sources())?;
+    let mut merged = release::merged_values(&chart, &values.sources())?;
+    if !show_secrets {
+        merged.hide_secrets();
+    }
     let text = match (output, show_origin) {
         (ManifestFormat::Yaml, false) => show::yaml(&merged),
         (ManifestFormat::Yaml, true) => show::yaml_with_origins(&merged),

@@ -115,6 +115,24 @@ impl Node {
         Node { value, origin }
     }
 
+    /// Every non-empty scalar under a key the secrets policy names replaced by its mask
+    /// ([`crate::secrets::MASK`]); origins stay, so `--show-origin` still says where it was set.
+    pub fn hide_secrets(&mut self) {
+        fn walk(node: &mut Node, secret: bool) {
+            match &mut node.value {
+                Value::Map(map) => map
+                    .iter_mut()
+                    .for_each(|(k, v)| walk(v, secret || crate::secrets::is_secret_key(k))),
+                Value::Seq(items) => items.iter_mut().for_each(|v| walk(v, secret)),
+                Value::Null => {}
+                Value::Str(s) if s.is_empty() => {}
+                _ if secret => node.value = Value::Str(crate::secrets::MASK.to_owned()),
+                _ => {}
+            }
+        }
+        walk(self, false);
+    }
+
     /// The node at a dotted path of map keys (`sentinel.quorum`), if present.
     pub fn get_path(&self, path: &str) -> Option<&Node> {
         path.split('.')

@@ -377,8 +377,8 @@ fn fuzz_corpus_replays() {
 
 /// Issue 11: no secret value the user set (a password, a token under any key the secrets
 /// policy names), nor a copy a template made of it, appears in any output of lint, diff or
-/// package in any format, nor in clear in the bundled chart's render. (`values` prints the
-/// values it is asked for, and `render` the templates' output as Helm does: a chart that
+/// package in any format, nor in `values` unless `--show-secrets` asks, nor in clear in the
+/// bundled chart's render. (`render` prints the templates' output as Helm does: a chart that
 /// copies a secret into a ConfigMap is lint's to catch.)
 #[test]
 fn no_command_or_format_prints_a_secret() {
@@ -398,6 +398,7 @@ fn no_command_or_format_prints_a_secret() {
     let secrets = ["--set", password.as_str(), "--set", token.as_str()];
     let formats: &[(&str, &[&str])] = &[
         ("render", &["yaml", "json"]),
+        ("values", &["yaml", "json"]),
         ("lint", &["text", "json", "sarif", "junit", "github"]),
         ("diff", &["text", "json", "markdown"]),
         ("package", &[""]),
@@ -423,6 +424,19 @@ fn no_command_or_format_prints_a_secret() {
             }
             let run = t.run(&args);
             assert!(!run.stderr.contains("panicked"), "{}", run.snapshot());
+            if *command == "values" {
+                let mut with_origin = args.clone();
+                with_origin.push("--show-origin");
+                let origins = t.run(&with_origin);
+                if origins.stdout.contains(PASSWORD) || origins.stdout.contains(TOKEN) {
+                    leaks.push(format!("{} shows a secret", with_origin.join(" ")));
+                }
+                let mut asked = args.clone();
+                asked.push("--show-secrets");
+                let shown = t.run(&asked);
+                assert!(shown.stdout.contains(PASSWORD), "{}", shown.snapshot());
+                assert!(shown.stdout.contains(TOKEN), "{}", shown.snapshot());
+            }
             if *command == "render" {
                 let only_password = ["render", "--set", password.as_str(), "-o", format];
                 let rendered = t.run(&only_password);
