@@ -95,21 +95,36 @@ pub const INSTALL_ORDER: &[&str] = &[
 /// Sorts manifests as `helm template` prints them: known kinds in install order, then unknown
 /// kinds alphabetically; the sort is stable, so template path and document order are kept.
 pub fn sort_by_install_order(manifests: &mut [Manifest]) {
-    manifests.sort_by(|a, b| {
-        let rank = |m: &Manifest| {
-            INSTALL_ORDER
-                .iter()
-                .position(|k| *k == m.kind())
-                .unwrap_or(INSTALL_ORDER.len())
-        };
-        rank(a).cmp(&rank(b)).then_with(|| {
-            if rank(a) == INSTALL_ORDER.len() {
-                a.kind().cmp(b.kind())
-            } else {
-                std::cmp::Ordering::Equal
+    // Each document's kind is looked up once, not at every comparison: (rank, kind of an
+    // unknown kind, position) is a total order, so an unstable sort of the keys is stable.
+    let mut keys: Vec<(usize, &str, usize)> = manifests
+        .iter()
+        .enumerate()
+        .map(|(index, m)| {
+            let kind = m.kind();
+            match INSTALL_ORDER.iter().position(|k| *k == kind) {
+                Some(rank) => (rank, "", index),
+                None => (INSTALL_ORDER.len(), kind, index),
             }
         })
-    });
+        .collect();
+    keys.sort_unstable();
+    let order: Vec<usize> = keys.into_iter().map(|(_, _, index)| index).collect();
+    permute(manifests, order);
+}
+
+/// Moves `items[order[i]]` to position `i`, by swaps along each cycle of the permutation.
+fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
+    for start in 0..items.len() {
+        let mut current = start;
+        while order[current] != start {
+            let next = order[current];
+            items.swap(current, next);
+            order[current] = current;
+            current = next;
+        }
+        order[current] = current;
+    }
 }
 
 /// Whitespace as Go's regexp `\s` matches it (ASCII only, no vertical tab).

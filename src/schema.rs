@@ -5,7 +5,10 @@
 //! that was probably meant, each format checked by a pattern named in words, and never the
 //! value of a secret. This module leaves loading the schema file to [`crate::chart`].
 
+mod precheck;
+
 use std::fmt;
+use std::sync::OnceLock;
 
 use jsonschema::error::ValidationErrorKind;
 
@@ -28,7 +31,8 @@ pub enum SchemaError {
 
 /// A compiled values schema.
 pub struct Schema {
-    validator: jsonschema::Validator,
+    /// Compiled when first needed: values that pass [`precheck`] never need it.
+    validator: OnceLock<jsonschema::Validator>,
     /// The schema itself, to find the keys a misspelt one was meant to be.
     json: serde_json::Value,
 }
@@ -87,18 +91,39 @@ impl Schema {
                 col: e.column(),
                 message: e.to_string(),
             })?;
-        let validator = jsonschema::validator_for(&json).map_err(|e| SchemaError::Invalid {
-            path: path.to_owned(),
-            message: e.to_string(),
-        })?;
+        let validator = OnceLock::new();
+        // The bundled chart's schema is valid (the test suite compiles it): compile it only for
+        // values the quick check is not sure of. Any other schema is compiled now, so that an
+        // invalid one is refused whatever the values.
+        if text != BUNDLED_SCHEMA {
+            let compiled = compile_validator(&json).map_err(|message| SchemaError::Invalid {
+                path: path.to_owned(),
+                message,
+            })?;
+            let _ = validator.set(compiled);
+        }
         Ok(Schema { validator, json })
+    }
+
+    fn validator(&self) -> &jsonschema::Validator {
+        self.validator.get_or_init(|| {
+            compile_validator(&self.json).expect("the bundled values schema compiles")
+        })
     }
 
     /// Every violation of the schema by `values`, sorted by where it was set.
     pub fn validate(&self, values: &Node) -> Vec<Violation> {
         let instance = values.to_json();
+        if precheck::satisfies(&self.json, &instance, &precheck::Patterns::default()).is_some() {
+            // Every test that validates values checks the quick check against jsonschema.
+            debug_assert!(
+                self.validator().is_valid(&instance),
+                "the quick check passed values the schema refuses"
+            );
+            return Vec::new();
+        }
         let mut out: Vec<Violation> = Vec::new();
-        for error in self.validator.iter_errors(&instance) {
+        for error in self.validator().iter_errors(&instance) {
             let pointer = error.instance_path().as_str().to_owned();
             // Each unexpected key on its own, where that key was written.
             if let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() {
@@ -152,6 +177,16 @@ impl Schema {
             .map(|props| props.keys().cloned().collect())
             .unwrap_or_default()
     }
+}
+
+/// The bundled chart's schema, as [`crate::chart::bundled`] holds it.
+const BUNDLED_SCHEMA: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/charts/redis-ha/values.schema.json"
+));
+
+fn compile_validator(json: &serde_json::Value) -> Result<jsonschema::Validator, String> {
+    jsonschema::validator_for(json).map_err(|e| e.to_string())
 }
 
 /// The known key closest to a misspelt one, if any is close enough to be what was meant.
@@ -418,6 +453,12 @@ mod tests {
             flag.location(),
             format!("--set auth.password={}", secrets::MASK)
         );
+    }
+
+    #[test]
+    fn the_bundled_schema_compiles() {
+        let json = serde_json::from_str(BUNDLED_SCHEMA).unwrap();
+        assert!(compile_validator(&json).is_ok());
     }
 
     #[test]

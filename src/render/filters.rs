@@ -122,12 +122,15 @@ fn indent(value: &Value, width: usize) -> Result<String, Error> {
             MAX_FILTER_OUTPUT >> 20
         )));
     }
-    let pad = " ".repeat(width);
-    Ok(text
-        .split('\n')
-        .map(|line| format!("{pad}{line}"))
-        .collect::<Vec<_>>()
-        .join("\n"))
+    let mut out = String::with_capacity(text.len() + lines * width);
+    for (index, line) in text.split('\n').enumerate() {
+        if index > 0 {
+            out.push('\n');
+        }
+        out.extend(std::iter::repeat_n(' ', width));
+        out.push_str(line);
+    }
+    Ok(out)
 }
 
 /// One word for a POSIX shell, whatever the value holds: single-quoted, each `'` written as
@@ -153,12 +156,52 @@ fn b64dec(value: &Value) -> Result<String, Error> {
     String::from_utf8(bytes).map_err(|_| invalid("b64dec: the decoded value is not UTF-8"))
 }
 
+/// The last few digests, by input: a chart checksums the same rendered text from several
+/// templates (the scripts ConfigMap from both StatefulSets), and comparing equal texts costs a
+/// small fraction of hashing them.
+const DIGEST_MEMO: usize = 8;
+
+/// Inputs longer than this are hashed every time instead of kept.
+const DIGEST_MEMO_BYTES: usize = 1 << 20;
+
+thread_local! {
+    static DIGESTS: std::cell::RefCell<std::collections::VecDeque<(String, String)>> =
+        const { std::cell::RefCell::new(std::collections::VecDeque::new()) };
+}
+
 fn sha256sum(value: &Value) -> Result<String, Error> {
-    let digest = sha2::Sha256::digest(text(value)?.as_bytes());
-    Ok(digest.iter().fold(String::new(), |mut out, b| {
-        let _ = std::fmt::Write::write_fmt(&mut out, format_args!("{b:02x}"));
-        out
-    }))
+    let input = text(value)?;
+    let memo = input.len() <= DIGEST_MEMO_BYTES;
+    if memo
+        && let Some(digest) = DIGESTS.with_borrow(|d| {
+            d.iter()
+                .find(|(text, _)| *text == input)
+                .map(|(_, digest)| digest.clone())
+        })
+    {
+        return Ok(digest);
+    }
+    let digest = sha256_hex(&input);
+    if memo {
+        DIGESTS.with_borrow_mut(|d| {
+            if d.len() == DIGEST_MEMO {
+                d.pop_front();
+            }
+            d.push_back((input, digest.clone()));
+        });
+    }
+    Ok(digest)
+}
+
+fn sha256_hex(input: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digest = sha2::Sha256::digest(input.as_bytes());
+    let mut out = String::with_capacity(2 * digest.len());
+    for b in digest {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xf)]));
+    }
+    out
 }
 
 /// Helm's `quote`: a double-quoted Go string (`nil` quotes as `""`).
@@ -262,6 +305,16 @@ mod tests {
                 Ok(*expected),
                 "{template}"
             );
+        }
+    }
+
+    #[test]
+    fn repeated_digests_are_the_same() {
+        let ctx = Value::from(minijinja::value::Serde(serde_json::json!({})));
+        let once = render("{{ 'abc' | sha256sum }}", ctx.clone()).unwrap();
+        for text in ["x", "abc", "y", "abc"] {
+            let again = render(&format!("{{{{ '{text}' | sha256sum }}}}"), ctx.clone()).unwrap();
+            assert_eq!(again == once, text == "abc", "{text}");
         }
     }
 
