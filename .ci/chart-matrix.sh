@@ -81,6 +81,12 @@ render sentinel-no-sentinel-auth-sidecar "${password[@]}" --set auth.sentinel=fa
 render sentinel-exporter-namespace "${password[@]}" "${deployment[@]}" "${netpol[@]}" \
   --set exporter.namespace=monitoring --set metrics.serviceMonitor.namespace=monitoring
 render production-tls --env production "${tls[@]}"
+# The master endpoint (HAProxy) with each architecture, auth mode, TLS and the sidecar exporter.
+haproxy=(--set haproxy.enabled=true)
+render haproxy-standalone-password --set architecture=standalone "${password[@]}" "${haproxy[@]}" "${netpol[@]}"
+render haproxy-replication-noauth-sidecar --set architecture=replication "${no_auth[@]}" "${sidecar[@]}" "${haproxy[@]}" "${netpol[@]}"
+render haproxy-sentinel-existing-tls-sidecar "${existing[@]}" "${tls[@]}" "${sidecar[@]}" "${haproxy[@]}" "${netpol[@]}"
+render haproxy-sentinel-no-read-only "${password[@]}" "${haproxy[@]}" --set haproxy.readOnlyService=false --set haproxy.replicas=1
 # Everything a user can add: labels, annotations, extra containers, volumes, scheduling.
 render sentinel-extras "${password[@]}" "${netpol[@]}" \
   --set commonLabels.team=cache --set commonAnnotations.owner=platform \

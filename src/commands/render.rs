@@ -161,6 +161,71 @@ fn next_steps(manifests: &[Manifest], release_namespace: &str) -> Vec<String> {
         })
         .collect();
     notes.extend(services);
+    notes.extend(connect_notes(manifests, release_namespace));
+    notes
+}
+
+/// How clients connect and how to check the sentinels, from the Services the chart renders
+/// (the `app.kubernetes.io/component` label says which is which) and the master name in
+/// sentinel.conf's `master.conf`.
+fn connect_notes(manifests: &[Manifest], release_namespace: &str) -> Vec<String> {
+    let master_name = manifests
+        .iter()
+        .filter(|m| m.kind() == "ConfigMap")
+        .find_map(|m| {
+            m.object
+                .pointer("/data/master.conf")
+                .and_then(|v| v.as_str())
+        })
+        .and_then(|conf| {
+            conf.lines()
+                .find_map(|l| l.strip_prefix("sentinel down-after-milliseconds "))
+                .and_then(|rest| rest.split_whitespace().next())
+                .map(ToOwned::to_owned)
+        });
+    let sentinel_pod = manifests
+        .iter()
+        .filter(|m| m.kind() == "StatefulSet")
+        .find(|m| {
+            m.object
+                .pointer("/spec/template/metadata/labels/app.kubernetes.io~1component")
+                .and_then(|v| v.as_str())
+                == Some("sentinel")
+        })
+        .map_or_else(
+            || "<sentinel pod>".to_owned(),
+            |m| format!("{}-0", m.name()),
+        );
+    let mut notes = Vec::new();
+    for m in manifests.iter().filter(|m| m.kind() == "Service") {
+        let component = m
+            .object
+            .pointer("/metadata/labels/app.kubernetes.io~1component")
+            .and_then(|v| v.as_str());
+        let port = m
+            .object
+            .pointer("/spec/ports/0/port")
+            .map_or_else(String::new, ToString::to_string);
+        let namespace = m.namespace().unwrap_or(release_namespace);
+        let address = format!("{}.{namespace}.svc:{port}", m.name());
+        match (component, &master_name) {
+            (Some("sentinel"), Some(master)) if !m.name().ends_with("-headless") => {
+                notes.push(format!(
+                    "clients that speak Sentinel: ask `{address}` for the master `{master}` (`SENTINEL get-master-addr-by-name {master}`)"
+                ));
+                notes.push(format!(
+                    "check the sentinels: `kubectl exec -n {namespace} {sentinel_pod} -- sh -c 'REDISCLI_AUTH=\"$(cat /opt/redis-ha/secret/password)\" redis-cli -p {port} SENTINEL CKQUORUM {master}'` (drop REDISCLI_AUTH without auth)"
+                ));
+            }
+            (Some("haproxy"), _) if m.name().ends_with("-master") => notes.push(format!(
+                "clients that do not speak Sentinel: connect to `{address}`, always the master (HAProxy)"
+            )),
+            (Some("haproxy"), _) if m.name().ends_with("-replicas") => notes.push(format!(
+                "read-only clients: `{address}` spreads connections over the replicas"
+            )),
+            _ => {}
+        }
+    }
     notes
 }
 

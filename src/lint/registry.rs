@@ -233,6 +233,7 @@ pub const RULES: &[&dyn Rule] = &[
     &rules::password_in_extra_env::PasswordInExtraEnv,
     // Wiring.
     &rules::service_selects_no_pods::ServiceSelectsNoPods,
+    &rules::master_endpoint_check_unauthenticated::MasterEndpointCheckUnauthenticated,
     &rules::service_target_port_unknown::ServiceTargetPortUnknown,
     &rules::pdb_selects_no_pods::PdbSelectsNoPods,
     &rules::network_policy_selects_no_pods::NetworkPolicySelectsNoPods,

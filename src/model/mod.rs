@@ -12,6 +12,7 @@
 mod auth;
 mod common;
 mod exporter;
+mod haproxy;
 mod metrics;
 mod network_policy;
 mod persistence;
@@ -32,6 +33,7 @@ pub use common::{
     Service, ServiceType, StringMap,
 };
 pub use exporter::{Exporter, ExporterMode};
+pub use haproxy::Haproxy;
 pub use metrics::{AlertThresholds, Metrics, PrometheusRule, ServiceMonitor};
 pub use network_policy::NetworkPolicy;
 pub use persistence::{AccessMode, Persistence, Retention, RetentionPolicy};
@@ -122,6 +124,8 @@ pub struct Values {
     pub service_account: ServiceAccount,
     /// Prometheus exporter.
     pub exporter: Exporter,
+    /// Master endpoint (HAProxy) for clients that do not speak Sentinel.
+    pub haproxy: Haproxy,
     /// ServiceMonitor and PrometheusRule.
     pub metrics: Metrics,
     /// Extra environment variables of the Redis container (Kubernetes `EnvVar` objects).
@@ -171,6 +175,7 @@ impl Default for Values {
             network_policy: NetworkPolicy::default(),
             service_account: ServiceAccount::default(),
             exporter: Exporter::default(),
+            haproxy: Haproxy::default(),
             metrics: Metrics::default(),
             extra_env: Vec::new(),
             extra_volumes: Vec::new(),

@@ -208,3 +208,26 @@ fn a_password_change_rolls_the_pods() {
         );
     }
 }
+
+/// Issue 16: haproxy.cfg of the master endpoint with TLS (checks over TLS with the client
+/// certificate, client traffic passed through) and HAProxy's own metrics (sidecar exporter).
+#[test]
+fn haproxy_config_with_tls_and_sidecar_metrics() {
+    let run = CliTest::new().run(&[
+        "render",
+        "--env",
+        "production",
+        "--set",
+        "tls.enabled=true",
+        "--set",
+        "tls.existingSecret=redis-tls",
+        "--set",
+        "tls.authClients=true",
+        "--set",
+        "exporter.mode=sidecar",
+        "--show-only",
+        "templates/haproxy-configmap.yaml",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!(run.stdout);
+}

@@ -412,7 +412,7 @@ fn live_fixture_production_is_unchanged() {
                 run.snapshot()
             );
             assert_eq!(
-                run.stdout, "~ 0 to change, + 0 to add, - 0 to remove, 19 unchanged\n",
+                run.stdout, "~ 0 to change, + 0 to add, - 0 to remove, 25 unchanged\n",
                 "{against}"
             );
         }

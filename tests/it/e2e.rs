@@ -14,6 +14,7 @@
 
 mod client;
 mod harness;
+mod master_endpoint;
 mod pods;
 
 use std::collections::BTreeSet;

@@ -14,11 +14,13 @@ fn bare_render_succeeds_and_names_the_secret_to_create() {
         "the chart invents no password"
     );
     assert!(run.stdout.contains("secretName: redis-ha-auth"));
-    insta::assert_snapshot!(run.stderr, @r"
+    insta::assert_snapshot!(run.stderr, @r#"
     note: before applying, create the Secret `redis-ha-auth` with key `redis-password` in namespace `default`
     note: Service `redis-ha-redis.default` serves port 6379 (redis)
     note: Service `redis-ha-sentinel.default` serves port 26379 (sentinel)
-    ");
+    note: clients that speak Sentinel: ask `redis-ha-sentinel.default.svc:26379` for the master `mymaster` (`SENTINEL get-master-addr-by-name mymaster`)
+    note: check the sentinels: `kubectl exec -n default redis-ha-sentinel-0 -- sh -c 'REDISCLI_AUTH="$(cat /opt/redis-ha/secret/password)" redis-cli -p 26379 SENTINEL CKQUORUM mymaster'` (drop REDISCLI_AUTH without auth)
+    "#);
 }
 
 #[test]

@@ -25,6 +25,8 @@
 {% set exporter_deployment = Values.exporter.enabled and Values.exporter.mode == "deployment" %}
 {% set exporter_sidecar = Values.exporter.enabled and Values.exporter.mode == "sidecar" %}
 {% set exporter_namespace = Values.exporter.namespace or Release.Namespace %}
+{% set haproxy = Values.haproxy.enabled %}
+{% set haproxy_read_only = Values.haproxy.enabled and Values.haproxy.readOnlyService %}
 {% set config_command = Values.redis.renameCommands["CONFIG"] if "CONFIG" in Values.redis.renameCommands else "CONFIG" %}
 
 {#- Where the pods mount what the scripts read; the scripts default to the same paths. -#}
@@ -481,6 +483,9 @@ spec:
 {% if exporter_deployment %}
 {{ peer("exporter", exporter_namespace) | indent(8) }}
 {% endif %}
+{% if haproxy and component == "redis" %}
+{{ peer("haproxy") | indent(8) }}
+{% endif %}
       ports:
         - port: {{ port_name }}
           protocol: TCP
@@ -512,6 +517,30 @@ spec:
 {% if policy.extraEgress %}
 {{ policy.extraEgress | toyaml | indent(4) }}
 {% endif %}
+{% endset %}
+{{- out | trim -}}
+{% endmacro %}
+
+{#- The HAProxy health check of a backend: AUTH (the RESP command haproxy-start.sh built
+    from the Secret, hex-encoded so any password is sent as it is), PING, then `INFO
+    replication` must hold `role` (`role:master` or `role:slave`); then every Redis pod. -#}
+{% macro haproxy_check(role) %}
+{% set out %}
+option tcp-check
+tcp-check connect
+{% if auth %}
+tcp-check send-binary "${HAPROXY_REDIS_AUTH}"
+tcp-check expect string +OK
+{% endif %}
+tcp-check send "PING\r\n"
+tcp-check expect string +PONG
+tcp-check send "INFO replication\r\n"
+tcp-check expect string {{ role }}
+tcp-check send "QUIT\r\n"
+tcp-check expect string +OK
+{% for i in range(redis_replicas) %}
+server {{ redis_statefulset }}-{{ i }} {{ pod_host(redis_statefulset, redis_headless, i) }}:{{ Values.redis.port }}
+{% endfor %}
 {% endset %}
 {{- out | trim -}}
 {% endmacro %}

@@ -22,6 +22,7 @@ pub mod image_too_old;
 pub mod manifest_invalid_field;
 pub mod manifest_unknown_field;
 pub mod manifest_unknown_kind;
+pub mod master_endpoint_check_unauthenticated;
 pub mod maxmemory_exceeds_limit;
 pub mod maxmemory_headroom_too_small;
 pub mod metrics_without_exporter;

@@ -52,6 +52,13 @@ pub fn missing_prerequisite() -> Option<String> {
     None
 }
 
+/// Why a test needing `program` cannot run here, if it is not on PATH.
+pub fn missing_program(program: &str) -> Option<String> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    (!std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
+        .then(|| format!("`{program}` is not on PATH (apt-get install {program})"))
+}
+
 struct Process {
     /// The pod's name for its container, `<pod> <what>` for a probe or hook.
     label: String,
@@ -63,6 +70,9 @@ pub struct Cluster {
     /// Its addresses are 127.0.42.<subnet>x.
     pub subnet: u8,
     pub pods: Vec<Pod>,
+    /// The HAProxy pods of the master endpoint, apart from `pods`: the scenarios that stop
+    /// and restart every pod are about the servers.
+    pub proxies: Vec<Pod>,
     pub password: String,
     pub master_name: String,
     pub down_after: Duration,
@@ -96,6 +106,7 @@ impl Cluster {
             let base = match role {
                 Role::Redis => 0,
                 Role::Sentinel => 5,
+                Role::Haproxy => 8,
             };
             Ipv4Addr::new(
                 127,
@@ -104,7 +115,12 @@ impl Cluster {
                 subnet * 10 + base + u8::try_from(ordinal).expect("ordinal"),
             )
         });
-        for pod in &pods {
+        // The master endpoint's pods (haproxy.enabled), started only by the scenario that
+        // proves it.
+        let proxies = render.lay_out_deployments(root.path(), Role::Haproxy, "haproxy", |n| {
+            Ipv4Addr::new(127, 0, 42, subnet * 10 + 8 + u8::try_from(n).expect("n"))
+        });
+        for pod in pods.iter().chain(&proxies) {
             if let Err(e) = TcpListener::bind(pod.addr) {
                 panic!(
                     "cannot listen on {} for {}: {e} (a server from an earlier run?)",
@@ -161,6 +177,7 @@ impl Cluster {
         Cluster {
             subnet,
             pods,
+            proxies,
             password,
             master_name,
             down_after,
@@ -179,6 +196,7 @@ impl Cluster {
     pub fn pod(&self, name: &str) -> &Pod {
         self.pods
             .iter()
+            .chain(&self.proxies)
             .find(|p| p.name == name)
             .unwrap_or_else(|| panic!("no pod `{name}`"))
     }

@@ -32,6 +32,8 @@ const PATH_VARIABLES: &[(&str, &str)] = &[
 pub enum Role {
     Redis,
     Sentinel,
+    /// The master endpoint (a Deployment).
+    Haproxy,
 }
 
 pub struct Pod {
@@ -147,13 +149,33 @@ impl Render {
         pods
     }
 
+    /// The pods of the Deployments of one component (`haproxy`), named `<deployment>-<n>`.
+    pub fn lay_out_deployments(
+        &self,
+        root: &Path,
+        role: Role,
+        component: &str,
+        ip: impl Fn(usize) -> Ipv4Addr,
+    ) -> Vec<Pod> {
+        let mut pods = Vec::new();
+        for set in self.all("Deployment").filter(|d| {
+            d["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/component"] == component
+        }) {
+            let replicas = set["spec"]["replicas"].as_u64().expect("spec.replicas");
+            for n in 0..usize::try_from(replicas).expect("replicas") {
+                pods.push(self.pod(set, role, n, ip(n), root));
+            }
+        }
+        pods
+    }
+
     fn pod(&self, set: &Value, role: Role, ordinal: usize, ip: Ipv4Addr, root: &Path) -> Pod {
         let namespace = text(&set["metadata"]["namespace"]);
         let name = format!("{}-{ordinal}", text(&set["metadata"]["name"]));
-        let host = format!(
-            "{name}.{}.{namespace}.svc.{CLUSTER_DOMAIN}",
-            text(&set["spec"]["serviceName"])
-        );
+        let host = match set["spec"]["serviceName"].as_str() {
+            Some(service) => format!("{name}.{service}.{namespace}.svc.{CLUSTER_DOMAIN}"),
+            None => name.clone(),
+        };
         let spec = &set["spec"]["template"]["spec"];
         let container = &spec["containers"][0];
         let port = container["ports"][0]["containerPort"]
@@ -214,6 +236,7 @@ impl Render {
         // The pod's one address: both servers' `bind`, and where its probes connect.
         env.push(("REDIS_BIND".to_owned(), ip.to_string()));
         env.push(("SENTINEL_BIND".to_owned(), ip.to_string()));
+        env.push(("HAPROXY_BIND".to_owned(), ip.to_string()));
 
         let mut probes = BTreeMap::new();
         for (kind, key) in [
@@ -222,7 +245,8 @@ impl Render {
             ("readiness", "readinessProbe"),
         ] {
             let probe = &container[key];
-            if probe.is_object() {
+            // Only exec probes: a tcpSocket probe (HAProxy's) is the test's own connection.
+            if probe["exec"].is_object() {
                 let timeout = probe["timeoutSeconds"].as_u64().unwrap_or(1);
                 probes.insert(
                     kind,
