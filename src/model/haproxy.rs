@@ -39,7 +39,7 @@ pub struct Haproxy {
     #[schemars(range(min = 1, max = 86400))]
     pub idle_timeout_seconds: u32,
     /// Most client connections one HAProxy pod accepts (`maxconn`).
-    #[schemars(range(min = 1, max = 1000000))]
+    #[schemars(range(min = 1, max = 1_000_000))]
     pub max_connections: u32,
     /// Service type and annotations of `<release>-master` and `<release>-replicas`.
     pub service: Service,
