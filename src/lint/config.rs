@@ -69,6 +69,14 @@ impl Conf {
     pub fn value(&self, name: &str) -> Option<&str> {
         self.last(name)?.first().map(String::as_str)
     }
+
+    /// `maxmemory` in bytes, as Redis reads it; `None` when unset, unreadable or 0 (no limit).
+    pub fn maxmemory(&self) -> Option<f64> {
+        self.value("maxmemory")
+            .and_then(crate::quantity::Quantity::redis_memory)
+            .map(crate::quantity::Quantity::to_f64)
+            .filter(|m| *m > 0.0)
+    }
 }
 
 /// The directives of one file: comments and blank lines dropped, `sentinel X` folded into

@@ -2,7 +2,7 @@
 
 use crate::lint::context::{Component, Context};
 use crate::lint::registry::{Rule, Sink, rule};
-use crate::quantity::{Quantity, human};
+use crate::quantity::human;
 
 /// How fast Redis loads a data set from disk, conservatively: RDB loads at several hundred
 /// MiB/s on local SSDs, an AOF replays slower, a network volume reads slower still.
@@ -51,13 +51,7 @@ rule! {
 
 impl Rule for StartupProbeTooShort {
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
-        let Some(maxmemory) = cx
-            .redis_conf
-            .value("maxmemory")
-            .and_then(Quantity::redis_memory)
-            .map(Quantity::to_f64)
-            .filter(|m| *m > 0.0)
-        else {
+        let Some(maxmemory) = cx.redis_conf.maxmemory() else {
             return;
         };
         let load = (maxmemory / LOAD_BYTES_PER_SECOND).ceil();

@@ -48,13 +48,7 @@ rule! {
 
 impl Rule for VolumeTooSmall {
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
-        let Some(maxmemory) = cx
-            .redis_conf
-            .value("maxmemory")
-            .and_then(Quantity::redis_memory)
-            .map(Quantity::to_f64)
-            .filter(|m| *m > 0.0)
-        else {
+        let Some(maxmemory) = cx.redis_conf.maxmemory() else {
             return;
         };
         for (object, workload) in cx.workloads() {
