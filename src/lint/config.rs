@@ -7,6 +7,7 @@
 //! parsing the files; which directive matters is the rules' business.
 
 use crate::manifest::Manifest;
+use crate::redis_conf::{Directive, parse};
 
 /// The ConfigMap keys that hold each server's configuration.
 const REDIS_FILES: &[&str] = &["redis.conf"];
@@ -16,13 +17,6 @@ const SENTINEL_FILES: &[&str] = &["sentinel.conf", "master.conf"];
 #[derive(Debug, Default)]
 pub struct Conf {
     directives: Vec<Directive>,
-}
-
-/// One line of a configuration file: its lowercased name and its arguments.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Directive {
-    pub name: String,
-    pub args: Vec<String>,
 }
 
 impl Conf {
@@ -79,38 +73,10 @@ impl Conf {
     }
 }
 
-/// The directives of one file: comments and blank lines dropped, `sentinel X` folded into
-/// one name, quotes around arguments removed.
-pub fn parse(text: &str) -> Vec<Directive> {
-    let mut out = Vec::new();
-    for line in text.lines() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let mut words = line
-            .split_whitespace()
-            .map(|w| w.trim_matches('"').to_owned());
-        let Some(mut name) = words.next().map(|w| w.to_ascii_lowercase()) else {
-            continue;
-        };
-        let mut args: Vec<String> = words.collect();
-        if name == "sentinel" && !args.is_empty() {
-            name = format!("sentinel {}", args.remove(0).to_ascii_lowercase());
-        }
-        out.push(Directive { name, args });
-    }
-    out
-}
-
-/// Whether a free-form configuration value (`redis.extraConfig`) sets this directive.
-pub fn text_sets(text: &str, name: &str) -> bool {
-    parse(text).iter().any(|d| d.name == name)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::redis_conf::text_sets;
 
     #[test]
     fn directives() {

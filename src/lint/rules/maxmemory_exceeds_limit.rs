@@ -1,9 +1,9 @@
 //! The `maxmemory-exceeds-limit` rule.
 
-use crate::lint::config::text_sets;
 use crate::lint::context::Context;
 use crate::lint::registry::{Rule, Sink, rule};
 use crate::quantity::{Quantity, human};
+use crate::redis_conf::text_sets;
 use crate::values::Value;
 
 rule! {

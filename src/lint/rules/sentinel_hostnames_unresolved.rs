@@ -1,8 +1,8 @@
 //! The `sentinel-hostnames-unresolved` rule.
 
-use crate::lint::config::text_sets;
 use crate::lint::context::Context;
 use crate::lint::registry::{Rule, Sink, rule};
+use crate::redis_conf::text_sets;
 
 rule! {
     /// ## What it does
