@@ -5,7 +5,8 @@
 //! - A value is secret when a key on its path names a secret ([`is_secret_key`]:
 //!   `password`, `passwd`, `token`, `secret`, `privateKey` in any case and spelling), unless the key is a
 //!   reference to a secret (`existingSecret`, `secretName`, `passwordFile`, `*Ref`,
-//!   `*Path`, `*Key` of an existing Secret): those are configuration a reader needs.
+//!   `*Path`, `*Key` of an existing Secret) or a switch about one (`automount*Token`,
+//!   `use*`, `enable*`, `*Enabled`): those are configuration a reader needs.
 //! - A string derives from a secret when it holds it in clear, or holds a base64 token
 //!   whose decoding holds it (`base64("user:password")` in a basic-auth header, a Secret's
 //!   `data`): [`Needles::find`].
@@ -56,7 +57,13 @@ pub fn is_secret_key(key: &str) -> bool {
         || ["name", "ref", "file", "path", "passwordkey"]
             .iter()
             .any(|s| k.ends_with(s));
-    secret && !reference
+    // A switch about a secret (`automountServiceAccountToken`, `usePasswordFiles`) says
+    // whether one is used, not what it is.
+    let switch = ["automount", "use", "enable", "disable"]
+        .iter()
+        .any(|p| k.starts_with(p))
+        || k.ends_with("enabled");
+    secret && !reference && !switch
 }
 
 /// Words in a Secret's name or data key that say it holds a credential (`pass`, `auth`,
@@ -285,6 +292,9 @@ mod tests {
             "secretKeyRef",
             "replicas",
             "enabled",
+            "automountServiceAccountToken",
+            "usePasswordFiles",
+            "tokenEnabled",
             "",
         ] {
             assert!(!is_secret_key(key), "{key}");
