@@ -181,7 +181,10 @@ pub struct RenderArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct ValuesArgs {
+    #[command(subcommand)]
+    pub action: Option<ValuesAction>,
     #[command(flatten)]
     pub values: ValueArgs,
     /// Output format
@@ -193,6 +196,34 @@ pub struct ValuesArgs {
     /// Print passwords, tokens and other secret values instead of `(hidden)`
     #[arg(long)]
     pub show_secrets: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ValuesAction {
+    /// Convert a values file of another Redis chart into redis-ha values (stdout), with a
+    /// report of what was mapped and what was left out and why (stderr)
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The chart the values file was written for
+    #[arg(long, value_enum, value_name = "CHART")]
+    pub from: ImportSource,
+    /// The values file; `-` reads standard input
+    #[arg(value_name = "FILE")]
+    pub file: String,
+    /// Carry passwords into the output (they are printed) instead of leaving them out
+    #[arg(long)]
+    pub show_secrets: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportSource {
+    /// bitnami/redis (23.x; replication with Sentinel, or standalone)
+    Bitnami,
+    /// The community chart dandydeveloper/redis-ha (4.x)
+    Dandydeveloper,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -108,7 +108,8 @@ fn read_layer(text: &str, label: &str, layer: FileLayer) -> Result<Map, ValuesEr
     Ok(map)
 }
 
-fn read_source(path: &str) -> Result<String, ValuesError> {
+/// A values file's text; `-` is standard input.
+pub fn read_source(path: &str) -> Result<String, ValuesError> {
     let result = if path == "-" {
         let mut text = String::new();
         std::io::stdin().read_to_string(&mut text).map(|_| text)

@@ -7,6 +7,7 @@ mod dist;
 mod e2e;
 mod first_run;
 mod hostile;
+mod import;
 mod lint;
 mod package;
 mod render;
