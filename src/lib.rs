@@ -21,6 +21,7 @@ pub mod cli;
 pub mod commands;
 pub mod diff;
 pub mod import;
+pub mod input;
 pub mod lint;
 pub mod manifest;
 pub mod model;

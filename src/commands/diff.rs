@@ -3,7 +3,7 @@
 //! Exits 0 without changes, 1 with changes (or, with `--fail-on hazard`, with hazards), 2 on
 //! errors, as `diff(1)`.
 
-use std::io::{Read as _, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
@@ -190,15 +190,10 @@ fn old_objects(
 }
 
 fn read_against(path: &str) -> anyhow::Result<Side> {
-    let text = if path == "-" {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .context("cannot read the old state from standard input")?;
-        text
-    } else {
-        std::fs::read_to_string(path).with_context(|| format!("cannot read `{path}`"))?
-    };
+    let text = crate::input::read_text(path).with_context(|| match path {
+        "-" => "cannot read the old state from standard input".to_owned(),
+        _ => format!("cannot read `{path}`"),
+    })?;
     Ok(Side::read(&text, path)?)
 }
 

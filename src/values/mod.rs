@@ -12,7 +12,7 @@ pub mod show;
 pub mod strvals;
 pub mod yaml;
 
-use std::io::{Read, Write as _};
+use std::io::Write as _;
 
 pub use node::{FileLayer, Map, Node, Origin, Value};
 use strvals::{SetError, SetKind};
@@ -81,7 +81,7 @@ pub fn user_layers(sources: &ValueSources, presets: &[Preset]) -> Result<Map, Va
         let label = if path == "-" { "<stdin>" } else { path };
         merge::merge_maps(&mut user, read_layer(&text, label, FileLayer::User)?);
     }
-    let mut read_file = |path: &str| std::fs::read_to_string(path).map_err(|e| e.to_string());
+    let mut read_file = |path: &str| crate::input::read_text(path).map_err(|e| e.to_string());
     let flags = [
         (SetKind::Json, &sources.set_json),
         (SetKind::Set, &sources.set),
@@ -110,13 +110,7 @@ fn read_layer(text: &str, label: &str, layer: FileLayer) -> Result<Map, ValuesEr
 
 /// A values file's text; `-` is standard input.
 pub fn read_source(path: &str) -> Result<String, ValuesError> {
-    let result = if path == "-" {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map(|_| text)
-    } else {
-        std::fs::read_to_string(path)
-    };
-    result.map_err(|source| ValuesError::Read {
+    crate::input::read_text(path).map_err(|source| ValuesError::Read {
         path: path.to_owned(),
         source,
     })

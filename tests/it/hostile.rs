@@ -458,3 +458,21 @@ fn no_command_or_format_prints_a_secret() {
     }
     assert!(leaks.is_empty(), "{}", leaks.join("\n\n"));
 }
+
+#[test]
+fn inputs_past_the_cap_are_refused_for_every_reader() {
+    let t = CliTest::new();
+    let big = format!("a: \"{}\"\n", "x".repeat(17 << 20));
+    t.write("big.yaml", &big);
+    t.write("old.yaml", "");
+    for args in [
+        &["render", "-f", "big.yaml"][..],
+        &["render", "--set-file", "podLabels.x=big.yaml"][..],
+        &["diff", "--against", "big.yaml"][..],
+        &["values", "import", "--from", "bitnami", "big.yaml"][..],
+    ] {
+        let run = t.run(args);
+        assert_error(&run, "16 MiB");
+        assert!(run.stderr.contains("big.yaml"), "{}", run.snapshot());
+    }
+}
