@@ -420,19 +420,9 @@ fn disable_commands(import: &mut Import, source: &Source<'_>) {
 }
 
 fn pull_secrets(import: &mut Import, source: &Source<'_>) {
-    let Value::Seq(items) = &source.node.value else {
-        return import.drop(source, "expected a list of Secret names");
-    };
-    // Bitnami takes names or `{name: ...}` references; redis-ha takes names.
-    let names: Vec<Node> = items
-        .iter()
-        .filter_map(|item| match &item.value {
-            Value::Map(map) => map.get("name").cloned(),
-            _ => Some(item.clone()),
-        })
-        .collect();
-    let node = Node::new(Value::Seq(names), source.node.origin.clone());
-    convert::append_list(import, source, "imagePullSecrets", node);
+    if let Some(names) = convert::secret_names(import, source) {
+        convert::append_list(import, source, "imagePullSecrets", names);
+    }
 }
 
 fn sentinel_image(import: &mut Import, source: &Source<'_>) {
@@ -467,27 +457,22 @@ fn security_context(import: &mut Import, source: &Source<'_>, to: &'static str, 
             "disabled in the source: redis-ha always sets a restricted security context",
         );
     }
-    for (key, value) in map {
+    source.entries(import, "expected a security context", |import, key, child| {
+        let value = child.node;
         if key == "enabled" || super::is_empty(value) {
-            continue;
+            return;
         }
-        let path = format!("{}.{key}", source.path);
-        let child = Source {
-            path: &path,
-            node: value,
-            facts: source.facts,
-        };
-        if ["runAsUser", "runAsGroup", "fsGroup"].contains(&key.as_str())
+        if ["runAsUser", "runAsGroup", "fsGroup"].contains(&key)
             && value.value == Value::Int(1001)
             && source.facts.vendor_image
         {
-            import.drop(&child, "user 1001 is the Bitnami image's; the official image runs as 999 (redis-ha's default)");
-        } else if keep.contains(&key.as_str()) {
-            import.set(&child, &format!("{to}.{key}"), value.clone());
+            import.drop(child, "user 1001 is the Bitnami image's; the official image runs as 999 (redis-ha's default)");
+        } else if keep.contains(&key) {
+            import.set(child, &format!("{to}.{key}"), value.clone());
         } else {
-            import.drop(&child, "redis-ha's security context has no such field");
+            import.drop(child, "redis-ha's security context has no such field");
         }
-    }
+    });
 }
 
 fn pod_security_context(import: &mut Import, source: &Source<'_>) {

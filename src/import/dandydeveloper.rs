@@ -287,73 +287,49 @@ fn each_directive(
     master: &str,
     apply: fn(&mut Import, &Source<'_>, &str),
 ) {
-    let Value::Map(map) = &source.node.value else {
-        return import.drop(source, "expected a map of directives");
-    };
-    for (key, value) in map {
-        let values: Vec<String> = match &value.value {
-            Value::Seq(items) => items.iter().filter_map(convert::text).collect(),
-            _ => convert::text(value).into_iter().collect(),
-        };
-        let mut text = String::new();
-        for value in values {
-            let value = if value.is_empty() {
-                "\"\"".to_owned()
-            } else {
-                value
+    source.entries(
+        import,
+        "expected a map of directives",
+        |import, key, child| {
+            let values: Vec<String> = match &child.node.value {
+                Value::Seq(items) => items.iter().filter_map(convert::text).collect(),
+                _ => convert::text(child.node).into_iter().collect(),
             };
-            if master.is_empty() || key == "maxclients" {
-                text.push_str(&format!("{key} {value}\n"));
-            } else {
-                text.push_str(&format!("sentinel {key} {master}{value}\n"));
+            let mut text = String::new();
+            for value in values {
+                let value = if value.is_empty() {
+                    "\"\"".to_owned()
+                } else {
+                    value
+                };
+                if master.is_empty() || key == "maxclients" {
+                    text.push_str(&format!("{key} {value}\n"));
+                } else {
+                    text.push_str(&format!("sentinel {key} {master}{value}\n"));
+                }
             }
-        }
-        let path = format!("{}.{key}", source.path);
-        let child = Source {
-            path: &path,
-            node: value,
-            facts: source.facts,
-        };
-        apply(import, &child, &text);
-    }
-}
-
-fn pull_secrets(import: &mut Import, source: &Source<'_>) {
-    let Value::Seq(items) = &source.node.value else {
-        return import.drop(source, "expected a list of Secret names");
-    };
-    let names: Vec<Node> = items
-        .iter()
-        .filter_map(|item| match &item.value {
-            Value::Map(map) => map.get("name").cloned(),
-            _ => Some(item.clone()),
-        })
-        .collect();
-    import.set(
-        source,
-        "imagePullSecrets",
-        Node::new(Value::Seq(names), source.node.origin.clone()),
+            apply(import, child, &text);
+        },
     );
 }
 
-fn haproxy_image(import: &mut Import, source: &Source<'_>) {
-    let Value::Map(map) = &source.node.value else {
-        return import.drop(source, "expected an image");
-    };
-    for (key, value) in map {
-        let path = format!("{}.{key}", source.path);
-        let child = Source {
-            path: &path,
-            node: value,
-            facts: source.facts,
-        };
-        match key.as_str() {
-            "repository" => convert::image_reference(import, &child, "haproxy.image"),
-            "tag" => import.set(&child, "haproxy.image.tag", value.clone()),
-            "pullPolicy" => import.set(&child, "haproxy.image.pullPolicy", value.clone()),
-            _ => import.drop(&child, NO_SUCH),
-        }
+fn pull_secrets(import: &mut Import, source: &Source<'_>) {
+    if let Some(names) = convert::secret_names(import, source) {
+        import.set(source, "imagePullSecrets", names);
     }
+}
+
+fn haproxy_image(import: &mut Import, source: &Source<'_>) {
+    source.entries(
+        import,
+        "expected an image",
+        |import, key, child| match key {
+            "repository" => convert::image_reference(import, child, "haproxy.image"),
+            "tag" => import.set(child, "haproxy.image.tag", child.node.clone()),
+            "pullPolicy" => import.set(child, "haproxy.image.pullPolicy", child.node.clone()),
+            _ => import.drop(child, NO_SUCH),
+        },
+    );
 }
 
 fn millis(import: &mut Import, source: &Source<'_>, to: &str) {
@@ -384,22 +360,17 @@ fn idle_timeout(import: &mut Import, source: &Source<'_>) {
 }
 
 fn copy_fields(import: &mut Import, source: &Source<'_>, to: &str, keep: &[&str]) {
-    let Value::Map(map) = &source.node.value else {
-        return import.drop(source, "expected a security context");
-    };
-    for (key, value) in map {
-        let path = format!("{}.{key}", source.path);
-        let child = Source {
-            path: &path,
-            node: value,
-            facts: source.facts,
-        };
-        if keep.contains(&key.as_str()) {
-            import.set(&child, &format!("{to}.{key}"), value.clone());
-        } else {
-            import.drop(&child, "redis-ha's security context has no such field");
-        }
-    }
+    source.entries(
+        import,
+        "expected a security context",
+        |import, key, child| {
+            if keep.contains(&key) {
+                import.set(child, &format!("{to}.{key}"), child.node.clone());
+            } else {
+                import.drop(child, "redis-ha's security context has no such field");
+            }
+        },
+    );
 }
 
 fn anti_affinity(import: &mut Import, source: &Source<'_>) {
@@ -443,22 +414,13 @@ fn spread(import: &mut Import, source: &Source<'_>) {
 
 /// `{maxUnavailable: N}` or `{minAvailable: N}` of the Redis pods.
 fn pdb(import: &mut Import, source: &Source<'_>) {
-    let Value::Map(map) = &source.node.value else {
-        return import.drop(source, "expected a PodDisruptionBudget spec");
-    };
-    for (key, value) in map {
-        let path = format!("{}.{key}", source.path);
-        let child = Source {
-            path: &path,
-            node: value,
-            facts: source.facts,
-        };
-        match key.as_str() {
-            "maxUnavailable" => {
-                import.set(&child, "pdb.enabled", Node::new(Value::Bool(true), value.origin.clone()));
-                import.set(&child, "pdb.redisMaxUnavailable", value.clone());
-            }
-            _ => import.drop(&child, "redis-ha sizes its PodDisruptionBudgets by maxUnavailable (pdb.redisMaxUnavailable)"),
+    source.entries(import, "expected a PodDisruptionBudget spec", |import, key, child| {
+        if key == "maxUnavailable" {
+            let on = Node::new(Value::Bool(true), child.node.origin.clone());
+            import.set(child, "pdb.enabled", on);
+            import.set(child, "pdb.redisMaxUnavailable", child.node.clone());
+        } else {
+            import.drop(child, "redis-ha sizes its PodDisruptionBudgets by maxUnavailable (pdb.redisMaxUnavailable)");
         }
-    }
+    });
 }

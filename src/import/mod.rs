@@ -104,6 +104,30 @@ pub struct Source<'a> {
     pub facts: &'a Facts,
 }
 
+impl Source<'_> {
+    /// Calls `each` with every entry of this map, as a source of its own; anything else than
+    /// a map is dropped with `expected`.
+    pub fn entries(
+        &self,
+        import: &mut Import,
+        expected: &'static str,
+        mut each: impl FnMut(&mut Import, &str, &Source<'_>),
+    ) {
+        let Value::Map(map) = &self.node.value else {
+            return import.drop(self, expected);
+        };
+        for (key, value) in map {
+            let path = format!("{}.{key}", self.path);
+            let child = Source {
+                path: &path,
+                node: value,
+                facts: self.facts,
+            };
+            each(import, key, &child);
+        }
+    }
+}
+
 /// What became of one source value, in the report.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
@@ -722,6 +746,23 @@ pub mod convert {
 
     /// Appends the items of a list value to one of ours (Bitnami's `master.disableCommands`
     /// and `replica.disableCommands` both become `redis.disableCommands`), without repeats.
+    /// Image pull secrets as names: the source charts take names or `{name: ...}`
+    /// references; redis-ha takes names.
+    pub fn secret_names(import: &mut Import, source: &Source<'_>) -> Option<Node> {
+        let Value::Seq(items) = &source.node.value else {
+            import.drop(source, "expected a list of Secret names");
+            return None;
+        };
+        let names: Vec<Node> = items
+            .iter()
+            .filter_map(|item| match &item.value {
+                Value::Map(map) => map.get("name").cloned(),
+                _ => Some(item.clone()),
+            })
+            .collect();
+        Some(Node::new(Value::Seq(names), source.node.origin.clone()))
+    }
+
     pub fn append_list(import: &mut Import, source: &Source<'_>, to: &str, node: Node) {
         let Value::Seq(new) = node.value else {
             return import.drop(source, "expected a list");
