@@ -188,3 +188,20 @@ fn a_release_name_is_refused_beside_it() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("cannot be used with"), "{}", run.stderr);
 }
+
+#[test]
+fn a_release_that_cannot_be_written_leaves_the_others_unwritten() {
+    let t = with_releases();
+    // `b` stages first; `cache-eu`'s chart directory is in the way of its own.
+    t.write("out/cache-eu/basic", "not a directory\n");
+    let run = batch(&t, &["--output-dir", "out"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .starts_with("error: release `cache-eu` (`releases/cache-eu.yaml`) was not written\n"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stdout, "");
+    assert_eq!(tree(&t.dir().join("out")), ["cache-eu/basic"]);
+}
