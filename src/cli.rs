@@ -169,6 +169,10 @@ pub struct RenderArgs {
     /// Write DIR/<chart>/templates/<file> instead of printing; DIR/<chart> is replaced whole
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
+    /// Render a release per *.yaml file in DIR, named after the file: each file goes above the
+    /// preset and -f files, below the --set flags (with --output-dir: OUT/<release>/<chart>/...)
+    #[arg(long, value_name = "DIR", conflicts_with = "release")]
+    pub values_dir: Option<PathBuf>,
     /// Let `--output-dir` replace a DIR/<chart> that `render` did not write
     #[arg(long, requires = "output_dir")]
     pub overwrite: bool,

@@ -14,7 +14,7 @@ use crate::chart::{self, Chart, ChartError};
 use crate::manifest::Manifest;
 use crate::render::{Engine, ReleaseOptions, RenderError};
 use crate::schema::{Schema, SchemaError, Violation};
-use crate::values::{self, Node, ValueSources, ValuesError};
+use crate::values::{self, Map, Node, ValueSources, ValuesError};
 
 /// Something that stops a render.
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +45,8 @@ pub struct Pipeline<'c> {
     schema: OnceLock<Result<Option<Schema>, SchemaError>>,
     /// Cheap to build (templates compile on first use, into the engine): not worth waiting for.
     engine: OnceLock<Engine>,
+    /// The chart's `values.yaml`, parsed once for all the releases of a batch.
+    defaults: OnceLock<Map>,
 }
 
 /// What a pipeline made of one set of values layers.
@@ -88,6 +90,7 @@ impl<'c> Pipeline<'c> {
             validate: true,
             schema: OnceLock::new(),
             engine: OnceLock::new(),
+            defaults: OnceLock::new(),
         }
     }
 
@@ -105,7 +108,23 @@ impl<'c> Pipeline<'c> {
 
     /// The effective values, before schema validation.
     pub fn values(&self, sources: &ValueSources) -> Result<Node, ReleaseError> {
-        Ok(values::resolve(self.chart, sources)?)
+        let defaults = self.defaults()?;
+        let user = values::user_layers(sources, &crate::chart::bundled_presets())?;
+        Ok(values::above_defaults(defaults, user))
+    }
+
+    /// The effective values of the user's merged layers (see [`values::file_layers`]), before
+    /// schema validation.
+    pub fn values_above(&self, user: Map) -> Result<Node, ReleaseError> {
+        Ok(values::above_defaults(self.defaults()?, user))
+    }
+
+    fn defaults(&self) -> Result<Map, ValuesError> {
+        if let Some(defaults) = self.defaults.get() {
+            return Ok(defaults.clone());
+        }
+        let defaults = values::chart_defaults(self.chart)?;
+        Ok(self.defaults.get_or_init(|| defaults).clone())
     }
 
     /// Merges, validates and renders one set of layers.
@@ -129,6 +148,16 @@ impl<'c> Pipeline<'c> {
         beside: impl FnOnce() + Send,
     ) -> Result<Release, ReleaseError> {
         let values = self.values(sources)?;
+        self.release_of(values, options, beside)
+    }
+
+    /// Validates and renders merged values (see [`Pipeline::release_alongside`]).
+    pub fn release_of(
+        &self,
+        values: Node,
+        options: &ReleaseOptions,
+        beside: impl FnOnce() + Send,
+    ) -> Result<Release, ReleaseError> {
         let (violations, manifests) = std::thread::scope(|scope| {
             let schema = scope.spawn(|| {
                 let violations = self.violations(&values);

@@ -1,6 +1,7 @@
 //! `redis-ha render`: the manifests `helm template` would print, or the same files written to
 //! `--output-dir`, and on standard error what to create before applying them.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -12,12 +13,15 @@ use crate::cli::{ManifestFormat, RenderArgs};
 use crate::manifest::{Manifest, select_helm_text, to_helm_file_text, to_helm_text};
 use crate::release::{self, Pipeline};
 
+mod batch;
+
 pub fn run(args: &RenderArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     let RenderArgs {
         release: release_args,
         chart_arg,
         values,
         show_only,
+        values_dir,
         output_dir,
         overwrite,
         skip_schema_validation,
@@ -31,53 +35,26 @@ pub fn run(args: &RenderArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
     } else {
         Pipeline::new(&chart)
     };
+    let printing = Printing {
+        chart: &chart.metadata.name,
+        source: chart_path,
+        show_only,
+        output_dir: output_dir.as_deref(),
+        overwrite: *overwrite,
+        format: *output,
+    };
+    if let Some(dir) = values_dir {
+        return batch::run(&pipeline, &values.sources(), &options, dir, &printing, out);
+    }
     let all = pipeline
         .release(&values.sources(), &options)?
         .checked()?
         .manifests;
     let notes = next_steps(&all, &options.namespace);
-    let name = &chart.metadata.name;
-    let selected;
-    let manifests: &[Manifest] = if show_only.is_empty() {
-        &all
-    } else {
-        selected = select(all.clone(), show_only, name)?;
-        &selected
-    };
     if let Some(dir) = output_dir {
-        let written = write_output_dir(
-            &OutputDir {
-                dir,
-                chart: name,
-                source: chart_path,
-                overwrite: *overwrite,
-            },
-            manifests,
-        )?;
-        for path in written {
-            writeln!(out, "wrote {}", path.display())?;
-        }
+        commit_all(vec![printing.stage(dir, &all)?], out)?;
     } else {
-        match output {
-            ManifestFormat::Yaml if show_only.is_empty() => {
-                out.write_all(to_helm_text(name, manifests).as_bytes())?;
-            }
-            // Helm selects from its whole output, split again: print what it prints.
-            ManifestFormat::Yaml => {
-                let matchers = matchers(show_only, name)?;
-                let text =
-                    select_helm_text(&to_helm_text(name, &all), &matchers, |(_, m), path| {
-                        m.is_match(path)
-                    })
-                    .map_err(|(glob, _)| missing_template(glob))?;
-                out.write_all(text.as_bytes())?;
-            }
-            ManifestFormat::Json => {
-                let objects: Vec<_> = manifests.iter().map(|m| &m.object).collect();
-                serde_json::to_writer_pretty(&mut *out, &objects)?;
-                writeln!(out)?;
-            }
-        }
+        out.write_all(&printing.text(&all)?)?;
     }
     // Like Helm's NOTES.txt, but on standard error so that the manifests stay pipeable; after
     // them on a terminal.
@@ -87,6 +64,81 @@ pub fn run(args: &RenderArgs, out: &mut dyn Write) -> anyhow::Result<Outcome> {
         let _ = writeln!(err, "note: {note}");
     }
     Ok(Outcome::Clean)
+}
+
+/// How one release's manifests are printed or written: the flags besides the values.
+struct Printing<'a> {
+    chart: &'a str,
+    /// The chart being rendered (a directory or a `.tgz`); `None` for the bundled chart.
+    source: Option<&'a Path>,
+    show_only: &'a [String],
+    output_dir: Option<&'a Path>,
+    overwrite: bool,
+    format: ManifestFormat,
+}
+
+impl Printing<'_> {
+    /// The manifests `--show-only` keeps (all without it).
+    fn shown<'m>(&self, all: &'m [Manifest]) -> anyhow::Result<Cow<'m, [Manifest]>> {
+        if self.show_only.is_empty() {
+            Ok(Cow::Borrowed(all))
+        } else {
+            Ok(Cow::Owned(select(
+                all.to_vec(),
+                self.show_only,
+                self.chart,
+            )?))
+        }
+    }
+
+    /// What standard output gets for one release, as `helm template` prints it (or `-o json`).
+    fn text(&self, all: &[Manifest]) -> anyhow::Result<Vec<u8>> {
+        let name = self.chart;
+        Ok(match self.format {
+            ManifestFormat::Yaml if self.show_only.is_empty() => {
+                to_helm_text(name, all).into_bytes()
+            }
+            // Helm selects from its whole output, split again: print what it prints.
+            ManifestFormat::Yaml => {
+                let matchers = matchers(self.show_only, name)?;
+                select_helm_text(&to_helm_text(name, all), &matchers, |(_, m), path| {
+                    m.is_match(path)
+                })
+                .map_err(|(glob, _)| missing_template(glob))?
+                .into_bytes()
+            }
+            ManifestFormat::Json => {
+                let shown = self.shown(all)?;
+                let objects: Vec<_> = shown.iter().map(|m| &m.object).collect();
+                let mut text = serde_json::to_vec_pretty(&objects)?;
+                text.push(b'\n');
+                text
+            }
+        })
+    }
+
+    /// Stages `dir/<chart>/templates/<file>` (see [`write_output_dir`]).
+    fn stage(&self, dir: &Path, all: &[Manifest]) -> anyhow::Result<Staged> {
+        write_output_dir(
+            &OutputDir {
+                dir,
+                chart: self.chart,
+                source: self.source,
+                overwrite: self.overwrite,
+            },
+            &self.shown(all)?,
+        )
+    }
+}
+
+/// Swaps staged directories in and says what was written.
+fn commit_all(staged: Vec<Staged>, out: &mut dyn Write) -> anyhow::Result<()> {
+    for staged in staged {
+        for path in staged.commit()? {
+            writeln!(out, "wrote {}", path.display())?;
+        }
+    }
+    Ok(())
 }
 
 /// What a user must do before the manifests can run, and where clients connect: every Secret
@@ -344,13 +396,11 @@ struct OutputDir<'a> {
     overwrite: bool,
 }
 
-/// Writes `DIR/<chart>/templates/<file>` and nothing else: the whole `<chart>` directory is
-/// staged beside the target, then swapped in by two renames, so the result holds exactly this
-/// render's files (a disabled component's old files go) and a failure leaves the old one.
-fn write_output_dir(
-    target: &OutputDir<'_>,
-    manifests: &[Manifest],
-) -> anyhow::Result<Vec<PathBuf>> {
+/// Stages `DIR/<chart>/templates/<file>` and nothing else: the whole `<chart>` directory is
+/// written beside the target, and [`Staged::commit`] swaps it in by two renames, so the result
+/// holds exactly this render's files (a disabled component's old files go) and a failure leaves
+/// the old one.
+fn write_output_dir(target: &OutputDir<'_>, manifests: &[Manifest]) -> anyhow::Result<Staged> {
     let OutputDir {
         dir,
         chart,
@@ -394,19 +444,79 @@ fn write_output_dir(
     }
     let created = !dir.exists();
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
-    let result = swap_in(dir, chart, overwrite, &files);
-    if result.is_err() && created {
-        let _ = std::fs::remove_dir(dir);
+    let result = stage(dir, chart, overwrite, &files);
+    match result {
+        Ok(mut staged) => {
+            staged.created = created.then(|| dir.to_path_buf());
+            Ok(staged)
+        }
+        Err(err) => {
+            if created {
+                let _ = std::fs::remove_dir(dir);
+            }
+            Err(err)
+        }
     }
-    result
 }
 
-fn swap_in(
+/// A chart directory written beside its target, swapped in by [`Staged::commit`]; dropped
+/// uncommitted, it goes, with the `--output-dir` it created.
+struct Staged {
+    /// Holds the new `<chart>` directory (and, once swapped, the old one).
+    staging: Option<tempfile::TempDir>,
+    final_dir: PathBuf,
+    /// The files, at their final paths.
+    written: Vec<PathBuf>,
+    /// The output directory, when staging created it.
+    created: Option<PathBuf>,
+}
+
+impl Staged {
+    /// Swaps the staged directory in; the paths written.
+    fn commit(mut self) -> anyhow::Result<Vec<PathBuf>> {
+        let staging = self
+            .staging
+            .take()
+            .expect("a staged directory commits once");
+        let staged_chart = staging.path().join(
+            self.final_dir
+                .file_name()
+                .expect("the chart directory has a name"),
+        );
+        let final_dir = &self.final_dir;
+        let old = staging.path().join(".old");
+        let had_old = final_dir.exists();
+        if had_old {
+            std::fs::rename(final_dir, &old)
+                .with_context(|| format!("cannot replace `{}`", final_dir.display()))?;
+        }
+        if let Err(e) = std::fs::rename(&staged_chart, final_dir) {
+            if had_old {
+                let _ = std::fs::rename(&old, final_dir);
+            }
+            return Err(e).with_context(|| format!("cannot write `{}`", final_dir.display()));
+        }
+        // `staging` (with the old directory) is removed when it drops.
+        self.created = None;
+        Ok(std::mem::take(&mut self.written))
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        drop(self.staging.take());
+        if let Some(dir) = &self.created {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
+fn stage(
     dir: &Path,
     chart: &str,
     overwrite: bool,
     files: &BTreeMap<&str, Vec<Manifest>>,
-) -> anyhow::Result<Vec<PathBuf>> {
+) -> anyhow::Result<Staged> {
     let final_dir = dir.join(chart);
     match std::fs::symlink_metadata(&final_dir) {
         Ok(meta) if meta.is_dir() => {
@@ -440,20 +550,12 @@ fn swap_in(
         written.push(final_dir.join("templates").join(template));
     }
     std::fs::create_dir_all(&staged_chart)?;
-    let old = staging.path().join(".old");
-    let had_old = final_dir.exists();
-    if had_old {
-        std::fs::rename(&final_dir, &old)
-            .with_context(|| format!("cannot replace `{}`", final_dir.display()))?;
-    }
-    if let Err(e) = std::fs::rename(&staged_chart, &final_dir) {
-        if had_old {
-            let _ = std::fs::rename(&old, &final_dir);
-        }
-        return Err(e).with_context(|| format!("cannot write `{}`", final_dir.display()));
-    }
-    // `staging` (with the old directory) is removed when it drops.
-    Ok(written)
+    Ok(Staged {
+        staging: Some(staging),
+        final_dir,
+        written,
+        created: None,
+    })
 }
 
 /// A directory `render --output-dir` wrote: only files under `templates/`, each starting as

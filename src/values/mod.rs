@@ -55,14 +55,34 @@ pub enum ValuesError {
 
 /// Reads and merges every layer; returns the effective values as a map node.
 pub fn resolve(chart: &Chart, sources: &ValueSources) -> Result<Node, ValuesError> {
-    let defaults = read_layer(&chart.values_yaml, &chart.values_path, FileLayer::Chart)?;
+    let defaults = chart_defaults(chart)?;
     let user = user_layers(sources, &crate::chart::bundled_presets())?;
-    let merged = merge::coalesce(defaults, user);
-    Ok(Node::new(Value::Map(merged), Origin::Computed))
+    Ok(above_defaults(defaults, user))
+}
+
+/// The chart's own `values.yaml`, the lowest layer.
+pub fn chart_defaults(chart: &Chart) -> Result<Map, ValuesError> {
+    read_layer(&chart.values_yaml, &chart.values_path, FileLayer::Chart)
+}
+
+/// The user's merged layers over the chart's defaults: the effective values.
+pub fn above_defaults(defaults: Map, user: Map) -> Node {
+    Node::new(
+        Value::Map(merge::coalesce(defaults, user)),
+        Origin::Computed,
+    )
 }
 
 /// Merges the user's layers (everything above the chart defaults), nulls kept.
 pub fn user_layers(sources: &ValueSources, presets: &[Preset]) -> Result<Map, ValuesError> {
+    let mut user = file_layers(sources, presets)?;
+    apply_flags(sources, &mut user)?;
+    Ok(user)
+}
+
+/// The preset and the `-f` files merged, without the `--set` flags that go above them: a batch
+/// render (`render --values-dir`) reads these once and adds each release's file on top.
+pub fn file_layers(sources: &ValueSources, presets: &[Preset]) -> Result<Map, ValuesError> {
     let mut user = Map::new();
     if let Some(name) = &sources.env {
         let preset =
@@ -79,8 +99,19 @@ pub fn user_layers(sources: &ValueSources, presets: &[Preset]) -> Result<Map, Va
     for path in sources.files.iter().flat_map(|f| f.split(',')) {
         let text = read_source(path)?;
         let label = if path == "-" { "<stdin>" } else { path };
-        merge::merge_maps(&mut user, read_layer(&text, label, FileLayer::User)?);
+        merge_file(&mut user, &text, label)?;
     }
+    Ok(user)
+}
+
+/// Merges one more values file, `label` naming it in locations, above the layers in `user`.
+pub fn merge_file(user: &mut Map, text: &str, label: &str) -> Result<(), ValuesError> {
+    merge::merge_maps(user, read_layer(text, label, FileLayer::User)?);
+    Ok(())
+}
+
+/// Applies the `--set*` flags, in their kinds' order of precedence, above the files in `user`.
+pub fn apply_flags(sources: &ValueSources, user: &mut Map) -> Result<(), ValuesError> {
     let mut read_file = |path: &str| crate::input::read_text(path).map_err(|e| e.to_string());
     let flags = [
         (SetKind::Json, &sources.set_json),
@@ -92,10 +123,10 @@ pub fn user_layers(sources: &ValueSources, presets: &[Preset]) -> Result<Map, Va
     let mut budget = strvals::Budget::default();
     for (kind, args) in flags {
         for arg in args {
-            strvals::apply_within(arg, kind, &mut user, &mut read_file, &mut budget)?;
+            strvals::apply_within(arg, kind, user, &mut read_file, &mut budget)?;
         }
     }
-    Ok(user)
+    Ok(())
 }
 
 /// Parses one values file; what Helm accepts silently (duplicate keys) is a warning on stderr.

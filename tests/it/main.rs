@@ -1,5 +1,6 @@
 //! The one integration test binary: each module covers a command or a cross-cutting concern.
 
+mod batch;
 mod chart;
 mod common;
 mod diff;
