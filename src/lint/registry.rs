@@ -214,6 +214,9 @@ pub const RULES: &[&dyn Rule] = &[
     &rules::startup_probe_too_short::StartupProbeTooShort,
     &rules::grace_period_too_short::GracePeriodTooShort,
     &rules::claim_retention_delete::ClaimRetentionDelete,
+    &rules::backup_without_target::BackupWithoutTarget,
+    &rules::backup_schedule_invalid::BackupScheduleInvalid,
+    &rules::backup_on_data_volume::BackupOnDataVolume,
     &rules::pods_in_one_failure_domain::PodsInOneFailureDomain,
     // Security.
     &rules::auth_disabled::AuthDisabled,

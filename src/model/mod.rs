@@ -10,6 +10,7 @@
 // kinds appear as words (ServiceMonitor), not as code (`doc_markdown` is allowed crate-wide).
 
 mod auth;
+mod backup;
 mod common;
 mod exporter;
 mod haproxy;
@@ -28,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use auth::Auth;
+pub use backup::{Backup, BackupPersistence, Restore, RestoreSource, Upload};
 pub use common::{
     Duration, Image, K8sObject, Probe, Probes, PullPolicy, Quantity, ResourceList, Resources,
     Service, ServiceType, StringMap,
@@ -128,6 +130,10 @@ pub struct Values {
     pub haproxy: Haproxy,
     /// ServiceMonitor and PrometheusRule.
     pub metrics: Metrics,
+    /// Scheduled backups (a CronJob copying the RDB off the pods).
+    pub backup: Backup,
+    /// Restore of a backup into a fresh release.
+    pub restore: Restore,
     /// Extra environment variables of the Redis container (Kubernetes `EnvVar` objects).
     pub extra_env: Vec<K8sObject>,
     /// Extra volumes of the Redis pods (Kubernetes `Volume` objects).
@@ -177,6 +183,8 @@ impl Default for Values {
             exporter: Exporter::default(),
             haproxy: Haproxy::default(),
             metrics: Metrics::default(),
+            backup: Backup::default(),
+            restore: Restore::default(),
             extra_env: Vec::new(),
             extra_volumes: Vec::new(),
             extra_volume_mounts: Vec::new(),

@@ -231,3 +231,46 @@ fn haproxy_config_with_tls_and_sidecar_metrics() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     insta::assert_snapshot!(run.stdout);
 }
+
+/// Issue 16 (backups and restore): the CronJob with an upload container, its claim, and the
+/// restore step of the Redis pods reading the same claim.
+#[test]
+fn backup_and_restore() {
+    let t = CliTest::new();
+    t.write(
+        "backup.yaml",
+        "backup:\n  enabled: true\n  schedule: \"30 2 * * *\"\n  keep: 5\n  persistence:\n    enabled: true\n    size: 20Gi\n  upload:\n    command: 'rclone copy \"$BACKUP_FILE\" remote:redis-backups'\n    envFromSecret: redis-backup-rclone\nrestore:\n  enabled: true\n  source:\n    existingClaim: redis-ha-backup\n",
+    );
+    let run = t.run(&[
+        "render",
+        "--env",
+        "production",
+        "-f",
+        "backup.yaml",
+        "--show-only",
+        "templates/backup-cronjob.yaml",
+        "--show-only",
+        "templates/backup-pvc.yaml",
+        "--show-only",
+        "templates/redis-statefulset.yaml",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!(run.stdout);
+}
+
+/// Without `backup.enabled` nothing of the backup is rendered, whatever else is set.
+#[test]
+fn backup_off_renders_nothing_of_it() {
+    let t = CliTest::new();
+    let docs = render_json(
+        &t,
+        &[
+            "--env",
+            "production",
+            "--set",
+            "backup.persistence.enabled=true",
+        ],
+    );
+    let kinds = kinds(&docs);
+    assert!(kinds.iter().all(|k| !k.contains("backup")), "{kinds:?}");
+}

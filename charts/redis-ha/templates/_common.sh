@@ -264,6 +264,46 @@ disk_position() {
   printf '%s\n' "$dp_best"
 }
 
+{% if Values.restore.enabled %}
+# restore.enabled: where the restore step (redis-restore.sh) stages a backup on pod 0's empty
+# volume, and the marker a pod that loaded one keeps, so it never restores again.
+RESTORE_STAGED=$REDIS_DATA_DIR/redis-ha-restore.rdb
+RESTORE_MARKER=$REDIS_DATA_DIR/redis-ha-restored
+
+# Loads the staged backup as this pod's data set (it starts as master of a release whose pods
+# are all empty). A copy that fails redis-check-rdb is deleted (the restore step fetches it
+# again at the next start) and the pod stops: it must not start empty instead.
+load_restore() {
+  [ -s "$RESTORE_STAGED" ] || return 0
+  if command -v redis-check-rdb >/dev/null 2>&1 &&
+    ! timeout "$REDIS_HA_RDB_CHECK_TIMEOUT" redis-check-rdb "$RESTORE_STAGED" >/dev/null 2>&1; then
+    rm -f "$RESTORE_STAGED" "$RESTORE_STAGED.origin"
+    die "restore: the staged backup fails redis-check-rdb: deleted, it is fetched again at the next start"
+  fi
+  lr_origin=$(cat "$RESTORE_STAGED.origin" 2>/dev/null || printf 'unknown')
+  if grep -q '^appendonly yes' "$REDIS_HA_CONFIG_SOURCE/redis.conf"; then
+    # With the AOF on, Redis ignores dump.rdb and starts empty: the copy becomes the base of
+    # a multi-part AOF (Redis 7 reads an RDB base), with its manifest.
+    mkdir -p "$REDIS_DATA_DIR/appendonlydir"
+    mv "$RESTORE_STAGED" "$REDIS_DATA_DIR/appendonlydir/appendonly.aof.1.base.rdb"
+    printf 'file appendonly.aof.1.base.rdb seq 1 type b\n' >"$REDIS_DATA_DIR/appendonlydir/appendonly.aof.manifest"
+  else
+    mv "$RESTORE_STAGED" "$REDIS_DATA_DIR/dump.rdb"
+  fi
+  printf '%s restored %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$lr_origin" >"$RESTORE_MARKER"
+  rm -f "$RESTORE_STAGED.origin"
+  reset_position 0
+  log "restore: every Redis pod is empty: loading the backup $lr_origin as this pod's data"
+}
+
+# Drops a staged backup this pod does not load (a master exists, or another pod's data won).
+drop_restore() {
+  [ -e "$RESTORE_STAGED" ] || return 0
+  rm -f "$RESTORE_STAGED" "$RESTORE_STAGED.origin"
+  log "restore: $1: the staged backup is not loaded"
+}
+
+{% endif %}
 # A cold-starting pod waits with a stand-in server on its address: a replica of a name that
 # never resolves, `redis-ha-hold.<position>.invalid`, holding no data. Its peers read the
 # position from INFO replication; nobody takes it for a master.

@@ -36,6 +36,8 @@
 {% set secret_dir = "/opt/redis-ha/secret" %}
 {% set tls_dir = "/opt/redis-ha/tls" %}
 {% set data_dir = "/data" %}
+{% set backup_dir = "/backup" %}
+{% set restore_source_dir = "/opt/redis-ha/restore" %}
 
 {% macro name(suffix) %}{{ (fullname ~ "-" ~ suffix) | trunc(63) | trimsuffix("-") }}{% endmacro %}
 
@@ -45,6 +47,7 @@
 {% set sentinel_headless = name("sentinel-headless") %}
 {% set auth_secret = Values.auth.existingSecret or (name("redis-auth") if chart_secret else name("auth")) %}
 {% set auth_secret_key = Values.auth.existingSecretPasswordKey if user_secret else "redis-password" %}
+{% set backup_claim = Values.backup.persistence.existingClaim or name("backup") %}
 {% set service_account = Values.serviceAccount.name or (fullname if Values.serviceAccount.create else "default") %}
 
 {#- Refuse values that would render a deployment that cannot work. -#}
@@ -485,6 +488,9 @@ spec:
 {% endif %}
 {% if haproxy and component == "redis" %}
 {{ peer("haproxy") | indent(8) }}
+{% endif %}
+{% if Values.backup.enabled and component == "redis" %}
+{{ peer("backup") | indent(8) }}
 {% endif %}
       ports:
         - port: {{ port_name }}

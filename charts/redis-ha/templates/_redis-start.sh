@@ -121,6 +121,10 @@ cold_start() {
       log "cold start: this pod holds the newest data ($seen): starting as master"
       stop_hold
       [ "$own" = none ] || reset_position "$own"
+{% if Values.restore.enabled %}
+      # Every pod is empty (a pod without data wins only then): the backup seeds the release.
+      [ "$own" != none ] || load_restore
+{% endif %}
       return 0
     else
       why="pod $best holds the newest data ($seen): waiting for it to start as master"
@@ -138,11 +142,23 @@ cold_start() {
 # Prints "host port" of the master to replicate, or nothing to start as master.
 choose_master() {
   case "$ARCHITECTURE" in
+{% if Values.restore.enabled %}
+    standalone | replication)
+      # Ordinal 0 is master; the restore step staged a backup only if its volume is empty.
+      if [ "$ordinal" = 0 ]; then
+        has_data || load_restore
+      else
+        printf '%s %s\n' "$(redis_host 0)" "$REDIS_PORT"
+      fi
+      return 0
+      ;;
+{% else %}
     standalone) return 0 ;;
     replication)
       [ "$ordinal" = 0 ] || printf '%s %s\n' "$(redis_host 0)" "$REDIS_PORT"
       return 0
       ;;
+{% endif %}
   esac
   attempt=0
   while :; do
@@ -189,6 +205,9 @@ choose_master() {
 }
 
 master=$(choose_master)
+{% if Values.restore.enabled %}
+drop_restore "${master:+this pod replicates $master}${master:-this pod starts as master with data of its own}"
+{% endif %}
 
 umask 077
 mkdir -p "$REDIS_HA_CONFIG_DIR"

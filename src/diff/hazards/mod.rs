@@ -13,6 +13,7 @@ mod deployment_selector_changed;
 mod password_changed;
 mod pods_restart;
 mod redis_port_changed;
+mod restore_on_running_release;
 mod sentinel_count_changed;
 mod sentinel_id_changed;
 mod sentinel_master_name_changed;
@@ -44,6 +45,7 @@ pub use deployment_selector_changed::DeploymentSelectorChanged;
 pub use password_changed::PasswordChanged;
 pub use pods_restart::PodsRestart;
 pub use redis_port_changed::RedisPortChanged;
+pub use restore_on_running_release::RestoreOnRunningRelease;
 pub use sentinel_count_changed::SentinelCountChanged;
 pub use sentinel_id_changed::SentinelIdChanged;
 pub use sentinel_master_name_changed::SentinelMasterNameChanged;
@@ -83,6 +85,7 @@ pub const HAZARDS: &[&dyn Check] = &[
     &AuthSecretChanged,
     &TlsEnabled,
     &RedisPortChanged,
+    &RestoreOnRunningRelease,
     &ConfigCommandRenamed,
     &SentinelIdChanged,
     &PodsRestart,
