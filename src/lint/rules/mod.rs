@@ -9,6 +9,7 @@ pub mod anti_affinity_selects_no_pods;
 pub mod auth_disabled;
 pub mod capabilities_not_dropped;
 pub mod claim_retention_delete;
+pub mod cluster_shards_too_few;
 pub mod container_resources_missing;
 pub mod container_runs_as_root;
 pub mod dangerous_commands_enabled;
