@@ -9,6 +9,7 @@ pub mod anti_affinity_selects_no_pods;
 pub mod auth_disabled;
 pub mod capabilities_not_dropped;
 pub mod claim_retention_delete;
+pub mod cluster_shard_may_share_node;
 pub mod cluster_shards_too_few;
 pub mod container_resources_missing;
 pub mod container_runs_as_root;
