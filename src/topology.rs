@@ -18,15 +18,7 @@ impl Architecture {
     pub fn uses_sentinel(self) -> bool {
         match self {
             Architecture::Sentinel => true,
-            Architecture::Standalone | Architecture::Replication => false,
-        }
-    }
-
-    /// How many Redis pods run for `replicas` configured.
-    pub fn redis_pods(self, replicas: i64) -> i64 {
-        match self {
-            Architecture::Standalone => 1,
-            Architecture::Replication | Architecture::Sentinel => replicas,
+            Architecture::Standalone | Architecture::Replication | Architecture::Cluster => false,
         }
     }
 }
@@ -35,13 +27,33 @@ impl Architecture {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Topology {
     pub architecture: Architecture,
-    /// `replicas` as configured (a standalone release runs one pod whatever it says).
+    /// `replicas` as configured (a standalone release runs one pod whatever it says, a
+    /// cluster as many as its shards need).
     pub replicas: i64,
     /// The Redis pods that run.
     pub redis_pods: i64,
     pub redis_port: i64,
     /// `None` unless the architecture runs Sentinel.
     pub sentinel: Option<SentinelTopology>,
+    /// `None` unless the architecture is `cluster`.
+    pub cluster: Option<ClusterTopology>,
+}
+
+/// Redis Cluster's part of the topology.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClusterTopology {
+    /// Masters holding hash slots.
+    pub shards: i64,
+    pub replicas_per_shard: i64,
+    pub bus_port: i64,
+}
+
+impl ClusterTopology {
+    /// The pods a cluster runs: every shard's master and its replicas. The chart's
+    /// `_helpers.tpl` (`redis_replicas`) says the same for the StatefulSet.
+    pub fn pods(&self) -> i64 {
+        self.shards * (1 + self.replicas_per_shard)
+    }
 }
 
 /// Sentinel's part of the topology.
@@ -85,12 +97,26 @@ impl Topology {
             },
             port: int("sentinel.port", u32::from(defaults.sentinel.port)),
         });
+        let cluster = (architecture == Architecture::Cluster).then(|| ClusterTopology {
+            shards: int("cluster.shards", defaults.cluster.shards),
+            replicas_per_shard: int(
+                "cluster.replicasPerShard",
+                defaults.cluster.replicas_per_shard,
+            ),
+            bus_port: int("cluster.busPort", u32::from(defaults.cluster.bus_port)),
+        });
+        let redis_pods = match (&cluster, architecture) {
+            (Some(cluster), _) => cluster.pods(),
+            (None, Architecture::Standalone) => 1,
+            (None, _) => replicas,
+        };
         Topology {
             architecture,
             replicas,
-            redis_pods: architecture.redis_pods(replicas),
+            redis_pods,
             redis_port: int("redis.port", u32::from(defaults.redis.port)),
             sentinel,
+            cluster,
         }
     }
 }
@@ -284,6 +310,12 @@ mod tests {
                 Architecture::Sentinel,
                 3,
                 Some((5, 3)),
+            ),
+            (
+                "architecture: cluster\ncluster: {shards: 4, replicasPerShard: 2}\n",
+                Architecture::Cluster,
+                12,
+                None,
             ),
         ];
         for (yaml, architecture, pods, sentinel) in table {

@@ -197,6 +197,8 @@ pub const RULES: &[&dyn Rule] = &[
     &rules::sentinel_quorum_not_majority::SentinelQuorumNotMajority,
     &rules::sentinel_quorum_exceeds_count::SentinelQuorumExceedsCount,
     &rules::redis_replicas_too_few::RedisReplicasTooFew,
+    &rules::cluster_shards_too_few::ClusterShardsTooFew,
+    &rules::cluster_shard_may_share_node::ClusterShardMayShareNode,
     &rules::min_replicas_to_write_too_high::MinReplicasToWriteTooHigh,
     &rules::min_replicas_to_write_disabled::MinReplicasToWriteDisabled,
     &rules::min_replicas_max_lag_too_long::MinReplicasMaxLagTooLong,

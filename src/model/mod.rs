@@ -11,6 +11,7 @@
 
 mod auth;
 mod backup;
+mod cluster;
 mod common;
 mod exporter;
 mod haproxy;
@@ -30,6 +31,7 @@ use serde_json::Value;
 
 pub use auth::Auth;
 pub use backup::{Backup, BackupPersistence, Restore, RestoreSource, Upload};
+pub use cluster::Cluster;
 pub use common::{
     Duration, Image, K8sObject, Probe, Probes, PullPolicy, Quantity, ResourceList, Resources,
     Service, ServiceType, StringMap,
@@ -57,9 +59,9 @@ pub const REDIS_VERSION: &str = "7.4.2";
 #[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(title = "redis-ha values")]
 pub struct Values {
-    /// `standalone`: one Redis pod; `replication`: a master (ordinal 0) and replicas, no automatic failover; `sentinel`: master, replicas and Sentinel, which promotes a replica when the master fails.
+    /// `standalone`: one Redis pod; `replication`: a master (ordinal 0) and replicas, no automatic failover; `sentinel`: master, replicas and Sentinel, which promotes a replica when the master fails; `cluster`: Redis Cluster, the data sharded over `cluster.shards` masters with their replicas (cluster-aware clients only).
     pub architecture: Architecture,
-    /// Number of Redis pods (`replication` and `sentinel`; `standalone` always runs one).
+    /// Number of Redis pods (`replication` and `sentinel`; `standalone` always runs one, `cluster` runs `cluster.shards * (1 + cluster.replicasPerShard)`).
     #[schemars(range(min = 1, max = 15))]
     pub replicas: u32,
     /// Redis image.
@@ -88,6 +90,8 @@ pub struct Values {
     pub redis: RedisConfig,
     /// Sentinel (architecture `sentinel`).
     pub sentinel: Sentinel,
+    /// Redis Cluster (architecture `cluster`).
+    pub cluster: Cluster,
     /// Resources of the Redis container.
     pub resources: Resources,
     /// Client Service of Redis (`<release>-redis`, every ready Redis pod).
@@ -163,6 +167,7 @@ impl Default for Values {
             persistence: Persistence::default(),
             redis: RedisConfig::default(),
             sentinel: Sentinel::default(),
+            cluster: Cluster::default(),
             resources: Resources::new(("250m", "1"), ("512Mi", "512Mi")),
             service: Service::default(),
             probes: Probes::default(),
@@ -201,6 +206,7 @@ pub enum Architecture {
     Standalone,
     Replication,
     Sentinel,
+    Cluster,
 }
 
 /// The chart's values schema (JSON Schema draft-07, the dialect every Helm version reads).

@@ -28,7 +28,7 @@ pub struct RedisConfig {
     /// `min-replicas-to-write`: the master refuses writes unless this many replicas are connected with a lag of at most `minReplicasMaxLag` (0 disables: a partitioned master then accepts writes for the whole partition, and loses them). Ignored by `architecture: standalone`, which has no replica.
     #[schemars(range(min = 0, max = 15))]
     pub min_replicas_to_write: u32,
-    /// `min-replicas-max-lag`, in seconds; 0 derives it from `sentinel.downAfterMilliseconds` (2 s less, at least 1), so a partitioned master stops accepting writes before the sentinels can promote a replica.
+    /// `min-replicas-max-lag`, in seconds; 0 derives it from `sentinel.downAfterMilliseconds` (architecture `cluster`: `cluster.nodeTimeout`), 2 s less, at least 1, so a partitioned master stops accepting writes before a replica can be promoted.
     #[schemars(range(min = 0))]
     pub min_replicas_max_lag: u32,
     /// Commands disabled with `rename-command <CMD> ""` (for example `FLUSHALL`, `FLUSHDB`, `DEBUG`). Do not disable `CONFIG` with Sentinel: rename it in `redis.renameCommands` instead (Sentinel needs it for a failover).

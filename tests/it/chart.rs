@@ -129,6 +129,14 @@ fn architectures_render_their_workloads() {
             ],
             &[],
         ),
+        (
+            "cluster",
+            &[
+                "StatefulSet/redis-ha-redis",
+                "Service/redis-ha-redis-headless",
+            ],
+            &["StatefulSet/redis-ha-sentinel", "Service/redis-ha-sentinel"],
+        ),
     ];
     for (architecture, present, absent) in cases {
         let set = format!("architecture={architecture},auth.password=x");
@@ -156,6 +164,59 @@ fn architectures_render_their_workloads() {
                 "standalone runs one Redis pod"
             );
         }
+        if *architecture == "cluster" {
+            assert_eq!(
+                redis["spec"]["replicas"], 6,
+                "3 shards of a master and a replica"
+            );
+        }
+    }
+}
+
+/// Issue 17: the example production cluster, as a snapshot (the cluster directives, the bus
+/// port in the pods, the headless Service and the NetworkPolicy, the cluster alerts).
+#[test]
+fn example_cluster_production() {
+    let values = format!(
+        "{}/values/examples/cluster-production.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let run = CliTest::new().run(&["render", "-f", &values]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!(run.stdout);
+}
+
+/// A cluster has no single master for HAProxy to route to: refused, with the fix.
+#[test]
+fn cluster_refuses_the_master_endpoint() {
+    let run = CliTest::new().run(&[
+        "render",
+        "--set",
+        "architecture=cluster,haproxy.enabled=true",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.snapshot());
+    assert!(
+        run.stderr.contains("set haproxy.enabled=false"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A backup copies one data set and a restore seeds one master: a cluster (one data set per
+/// shard) refuses both rather than copying a third of the data.
+#[test]
+fn cluster_refuses_backup_and_restore() {
+    for set in [
+        "architecture=cluster,backup.enabled=true,backup.persistence.enabled=true",
+        "architecture=cluster,restore.enabled=true,restore.source.existingClaim=old",
+    ] {
+        let run = CliTest::new().run(&["render", "--set", set]);
+        assert_eq!(run.code, 2, "{}", run.snapshot());
+        assert!(
+            run.stderr.contains("set backup.enabled=false and restore.enabled=false"),
+            "{}",
+            run.stderr
+        );
     }
 }
 

@@ -13,6 +13,7 @@
 //! (`cargo test --test it e2e -- --ignored`).
 
 mod client;
+mod cluster;
 mod harness;
 mod master_endpoint;
 mod pods;

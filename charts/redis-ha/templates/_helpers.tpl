@@ -6,15 +6,20 @@
 {% set chart_name = (Values.nameOverride or Chart.Name) | trunc(63) | trimsuffix("-") %}
 {% set standalone = Values.architecture == "standalone" %}
 {% set sentinel = Values.architecture == "sentinel" %}
-{% set redis_replicas = 1 if standalone else Values.replicas %}
+{% set cluster = Values.architecture == "cluster" %}
+{#- The pod count; `topology` (ClusterTopology::pods) says the same to lint and diff. -#}
+{% set redis_replicas = 1 if standalone else (Values.cluster.shards * (1 + Values.cluster.replicasPerShard) if cluster else Values.replicas) %}
 {#- What a partitioned master may accept. `min-replicas-to-write` has no meaning without a
     replica. With Sentinel, `min-replicas-max-lag` 0 derives the lag from
     `down-after-milliseconds`: the master counts a replica for up to lag + 2 s after its last
     ACK (Redis counts in whole seconds and refreshes the count once a second), and the
     sentinels promote a replica no sooner than down-after; so lag <= down-after - 2 s leaves no
     moment with two writable masters (rule `min-replicas-max-lag-too-long`). -#}
-{% set min_replicas_to_write = 0 if standalone else Values.redis.minReplicasToWrite %}
-{% set min_replicas_max_lag = Values.redis.minReplicasMaxLag or ([Values.sentinel.downAfterMilliseconds // 1000 - 2, 1] | max if sentinel else 10) %}
+{#- In a cluster each master has its shard's replicas only. -#}
+{% set min_replicas_to_write = 0 if standalone else ([Values.redis.minReplicasToWrite, Values.cluster.replicasPerShard] | min if cluster else Values.redis.minReplicasToWrite) %}
+{#- A cluster's replica takes over after `cluster-node-timeout`: the same bound holds with it. -#}
+{% set failure_detection_ms = Values.sentinel.downAfterMilliseconds if sentinel else (Values.cluster.nodeTimeout if cluster else none) %}
+{% set min_replicas_max_lag = Values.redis.minReplicasMaxLag or ([failure_detection_ms // 1000 - 2, 1] | max if failure_detection_ms else 10) %}
 {% set auth = Values.auth.enabled %}
 {% set sentinel_auth = Values.auth.enabled and Values.auth.sentinel %}
 {#- With neither a password nor an existing Secret, the pods read the Secret `<fullname>-auth`,
@@ -60,6 +65,12 @@
 {% endif %}
 {% if exporter_deployment and auth and not sentinel_auth and sentinel %}
 {{ fail("exporter.mode=deployment scrapes Sentinel with the Redis password, but auth.sentinel is false: set auth.sentinel=true or exporter.mode=sidecar") }}
+{% endif %}
+{% if cluster and Values.haproxy.enabled %}
+{{ fail("haproxy.enabled is true with architecture cluster: a cluster has one master per shard and its clients follow the cluster's redirects, so there is no single master to route to: set haproxy.enabled=false") }}
+{% endif %}
+{% if cluster and (Values.backup.enabled or Values.restore.enabled) %}
+{{ fail("backup.enabled or restore.enabled is true with architecture cluster: the backup copies one data set and the restore seeds one master, but a cluster holds one data set per shard: set backup.enabled=false and restore.enabled=false (back each shard's master up with your own job)") }}
 {% endif %}
 {% endmacro %}
 
@@ -495,6 +506,14 @@ spec:
       ports:
         - port: {{ port_name }}
           protocol: TCP
+{% if cluster and component == "redis" %}
+    # The other cluster nodes: gossip, failure detection and failover votes.
+    - from:
+{{ peer("redis") | indent(8) }}
+      ports:
+        - port: cluster-bus
+          protocol: TCP
+{% endif %}
 {% if exporter_sidecar and policy.monitoringNamespace %}
     # Prometheus scrapes the exporter sidecar.
     - from:
@@ -513,6 +532,10 @@ spec:
       ports:
         - port: {{ Values.redis.port }}
           protocol: TCP
+{% if cluster %}
+        - port: {{ Values.cluster.busPort }}
+          protocol: TCP
+{% endif %}
 {% if sentinel %}
     - to:
 {{ peer("sentinel") | indent(8) }}

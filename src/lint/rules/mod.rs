@@ -12,6 +12,8 @@ pub mod backup_schedule_invalid;
 pub mod backup_without_target;
 pub mod capabilities_not_dropped;
 pub mod claim_retention_delete;
+pub mod cluster_shard_may_share_node;
+pub mod cluster_shards_too_few;
 pub mod container_resources_missing;
 pub mod container_runs_as_root;
 pub mod dangerous_commands_enabled;

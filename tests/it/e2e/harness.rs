@@ -67,7 +67,7 @@ struct Process {
 }
 
 pub struct Cluster {
-    /// Its addresses are 127.0.42.<subnet>x.
+    /// The presets' layout: addresses 127.0.42.<subnet>x.
     pub subnet: u8,
     pub pods: Vec<Pod>,
     /// The HAProxy pods of the master endpoint, apart from `pods`: the scenarios that stop
@@ -91,34 +91,41 @@ pub struct Cluster {
 
 impl Cluster {
     /// Renders the preset `env` and lays it out on 127.0.42.<subnet>x addresses (one subnet
-    /// per concurrent cluster); starts nothing yet. A Secret the render names but does not hold
-    /// (`auth.existingSecret`) gets a random password, as its owner would create it.
+    /// per concurrent cluster); starts nothing yet.
     pub fn new(env: &'static str, subnet: u8) -> Cluster {
-        let mut render = Render::run(&[
-            "--env",
-            env,
-            "--set",
-            &format!("clusterDomain={CLUSTER_DOMAIN}"),
-        ]);
+        Cluster::launch(
+            &["--env", env],
+            |role, ordinal| {
+                let base = match role {
+                    Role::Redis => 0,
+                    Role::Sentinel => 5,
+                    Role::Haproxy => 8,
+                };
+                Ipv4Addr::new(
+                    127,
+                    0,
+                    42,
+                    subnet * 10 + base + u8::try_from(ordinal).expect("ordinal"),
+                )
+            },
+            subnet,
+        )
+    }
+
+    /// Renders with `args` (and the test's cluster domain) and lays the pods out on the
+    /// addresses `ip` gives (`subnet` names the layout); starts nothing yet. A Secret the render
+    /// names but does not hold (`auth.existingSecret`) gets a random password, as its owner
+    /// would create it.
+    pub fn launch(args: &[&str], ip: impl Fn(Role, usize) -> Ipv4Addr, subnet: u8) -> Cluster {
+        let domain = format!("clusterDomain={CLUSTER_DOMAIN}");
+        let mut render = Render::run(&[args, &["--set", &domain]].concat());
         render.add_missing_secrets(&random_password());
         let root = tempfile::tempdir().expect("temp dir");
-        let pods = render.lay_out(root.path(), |role, ordinal| {
-            let base = match role {
-                Role::Redis => 0,
-                Role::Sentinel => 5,
-                Role::Haproxy => 8,
-            };
-            Ipv4Addr::new(
-                127,
-                0,
-                42,
-                subnet * 10 + base + u8::try_from(ordinal).expect("ordinal"),
-            )
-        });
+        let pods = render.lay_out(root.path(), &ip);
         // The master endpoint's pods (haproxy.enabled), started only by the scenario that
         // proves it.
         let proxies = render.lay_out_deployments(root.path(), Role::Haproxy, "haproxy", |n| {
-            Ipv4Addr::new(127, 0, 42, subnet * 10 + 8 + u8::try_from(n).expect("n"))
+            ip(Role::Haproxy, n)
         });
         for pod in pods.iter().chain(&proxies) {
             if let Err(e) = TcpListener::bind(pod.addr) {
@@ -139,16 +146,22 @@ impl Cluster {
             .expect("REDIS_PASSWORD_FILE")
             .1;
         let password = fs::read_to_string(password_file).expect("the mounted password");
-        // `sentinel down-after-milliseconds <master> <ms>`, in master.conf.
-        let master_conf = render.config_file("master.conf");
-        let words: Vec<&str> = master_conf
-            .lines()
-            .find(|l| l.starts_with("sentinel down-after-milliseconds "))
-            .expect("down-after-milliseconds in master.conf")
-            .split_whitespace()
-            .collect();
-        let master_name = words[2].to_owned();
-        let down_after = Duration::from_millis(words[3].parse().expect("milliseconds"));
+        // `sentinel down-after-milliseconds <master> <ms>`, in master.conf (with Sentinel).
+        let (master_name, down_after) = render.try_config_file("master.conf").map_or(
+            (String::new(), Duration::ZERO),
+            |master_conf| {
+                let words: Vec<&str> = master_conf
+                    .lines()
+                    .find(|l| l.starts_with("sentinel down-after-milliseconds "))
+                    .expect("down-after-milliseconds in master.conf")
+                    .split_whitespace()
+                    .collect();
+                (
+                    words[2].to_owned(),
+                    Duration::from_millis(words[3].parse().expect("milliseconds")),
+                )
+            },
+        );
         let logs = root.path().join("logs");
         fs::create_dir_all(&logs).expect("logs dir");
 

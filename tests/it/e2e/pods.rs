@@ -123,11 +123,9 @@ impl Render {
             .unwrap_or_else(|| panic!("the render has no {kind} `{name}`"))
     }
 
-    /// The one ConfigMap entry named `key`, from whichever ConfigMap holds it.
-    pub fn config_file(&self, key: &str) -> &str {
-        self.all("ConfigMap")
-            .find_map(|o| o["data"][key].as_str())
-            .unwrap_or_else(|| panic!("no ConfigMap holds `{key}`"))
+    /// The one ConfigMap entry named `key`, from whichever ConfigMap holds it, if one does.
+    pub fn try_config_file(&self, key: &str) -> Option<&str> {
+        self.all("ConfigMap").find_map(|o| o["data"][key].as_str())
     }
 
     /// Every pod of every StatefulSet, laid out under `root`; `ip` gives each its address.
@@ -223,6 +221,7 @@ impl Render {
             let value = match var["valueFrom"]["fieldRef"]["fieldPath"].as_str() {
                 Some("metadata.name") => name.clone(),
                 Some("metadata.namespace") => namespace.to_owned(),
+                Some("status.podIP") => ip.to_string(),
                 Some(other) => panic!("{name}: unsupported fieldRef `{other}`"),
                 None => text(&var["value"]).to_owned(),
             };
