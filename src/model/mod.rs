@@ -9,6 +9,7 @@
 // Doc comments here are the schema's descriptions, written for users of the chart: Kubernetes
 // kinds appear as words (ServiceMonitor), not as code (`doc_markdown` is allowed crate-wide).
 
+mod acl;
 mod auth;
 mod common;
 mod exporter;
@@ -27,7 +28,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-pub use auth::Auth;
+pub use auth::{Acl, AclLogin, AclUser, Auth};
 pub use common::{
     Duration, Image, K8sObject, Probe, Probes, PullPolicy, Quantity, ResourceList, Resources,
     Service, ServiceType, StringMap,

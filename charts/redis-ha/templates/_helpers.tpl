@@ -22,6 +22,10 @@
     password, and a bare render still works. -#}
 {% set chart_secret = Values.auth.enabled and Values.auth.password and not Values.auth.existingSecret %}
 {% set user_secret = Values.auth.enabled and not chart_secret %}
+{#- ACL users (auth.acl): the users whose passwords are keys of the ACL Secret; the chart's
+    tools log in as `chartUser` with the release's password. -#}
+{% set acl = Values.auth.enabled and Values.auth.acl.enabled %}
+{% set acl_users = [Values.auth.acl.replicationUser, Values.auth.acl.sentinelUser] + Values.auth.acl.users %}
 {% set exporter_deployment = Values.exporter.enabled and Values.exporter.mode == "deployment" %}
 {% set exporter_sidecar = Values.exporter.enabled and Values.exporter.mode == "sidecar" %}
 {% set exporter_namespace = Values.exporter.namespace or Release.Namespace %}
@@ -34,6 +38,7 @@
 {% set config_source_dir = "/opt/redis-ha/conf" %}
 {% set config_dir = "/opt/redis-ha/run" %}
 {% set secret_dir = "/opt/redis-ha/secret" %}
+{% set acl_dir = "/opt/redis-ha/acl" %}
 {% set tls_dir = "/opt/redis-ha/tls" %}
 {% set data_dir = "/data" %}
 
@@ -45,10 +50,25 @@
 {% set sentinel_headless = name("sentinel-headless") %}
 {% set auth_secret = Values.auth.existingSecret or (name("redis-auth") if chart_secret else name("auth")) %}
 {% set auth_secret_key = Values.auth.existingSecretPasswordKey if user_secret else "redis-password" %}
+{% set acl_secret = Values.auth.acl.existingSecret or auth_secret %}
 {% set service_account = Values.serviceAccount.name or (fullname if Values.serviceAccount.create else "default") %}
 
 {#- Refuse values that would render a deployment that cannot work. -#}
 {% macro checks() %}
+{% if Values.auth.acl.enabled and not Values.auth.enabled %}
+{{ fail("auth.acl.enabled is true but auth.enabled is false: ACL users need authentication on") }}
+{% endif %}
+{% if acl %}
+{% set names = [Values.auth.acl.chartUser.name] + acl_users | map(attribute="name") | list %}
+{% for n in names %}
+{% if n == "default" %}
+{{ fail("auth.acl: the user name `default` is the default user's: use auth.acl.disableDefaultUser to switch it off, another name for a user") }}
+{% endif %}
+{% if names | select("equalto", n) | list | length > 1 %}
+{{ fail("auth.acl: the user name `" ~ n ~ "` is given twice: every user needs a name of its own") }}
+{% endif %}
+{% endfor %}
+{% endif %}
 {% if Values.tls.enabled and not Values.tls.existingSecret %}
 {{ fail("tls.enabled is true but tls.existingSecret is empty: name the Secret holding the certificate, key and CA") }}
 {% endif %}
@@ -275,6 +295,17 @@ resources:
       - key: {{ auth_secret_key }}
         path: password
 {% endif %}
+{% if acl %}
+- name: acl
+  secret:
+    secretName: {{ acl_secret }}
+    defaultMode: 288  # 0440
+    items:
+{% for user in acl_users %}
+      - key: {{ user.passwordKey }}
+        path: {{ user.passwordKey }}
+{% endfor %}
+{% endif %}
 {% if Values.tls.enabled %}
 - name: tls
   secret:
@@ -302,6 +333,11 @@ resources:
   mountPath: {{ secret_dir }}
   readOnly: true
 {% endif %}
+{% if acl %}
+- name: acl
+  mountPath: {{ acl_dir }}
+  readOnly: true
+{% endif %}
 {% if Values.tls.enabled %}
 - name: tls
   mountPath: {{ tls_dir }}
@@ -320,6 +356,10 @@ resources:
   value: ":{{ Values.exporter.port }}"
 - name: REDIS_EXPORTER_CONFIG_COMMAND
   value: {{ config_command | quote }}
+{% if with_password and acl %}
+- name: REDIS_USER
+  value: {{ Values.auth.acl.chartUser.name | quote }}
+{% endif %}
 {% if with_password %}
 - name: REDIS_PASSWORD
   valueFrom:
