@@ -183,7 +183,11 @@ impl Rules {
 
     /// The commands of `commands` the rules allow, in order.
     pub fn allowed<'n>(&self, commands: &[&'n str]) -> Vec<&'n str> {
-        commands.iter().copied().filter(|c| self.allows(c)).collect()
+        commands
+            .iter()
+            .copied()
+            .filter(|c| self.allows(c))
+            .collect()
     }
 }
 

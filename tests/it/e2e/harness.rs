@@ -94,12 +94,15 @@ impl Cluster {
     /// per concurrent cluster); starts nothing yet. A Secret the render names but does not hold
     /// (`auth.existingSecret`) gets a random password, as its owner would create it.
     pub fn new(env: &'static str, subnet: u8) -> Cluster {
-        let mut render = Render::run(&[
-            "--env",
-            env,
-            "--set",
-            &format!("clusterDomain={CLUSTER_DOMAIN}"),
-        ]);
+        Cluster::with_args(env, subnet, &[])
+    }
+
+    /// `new`, with more arguments of `redis-ha render` (`--set` of the feature under test).
+    pub fn with_args(env: &'static str, subnet: u8, extra: &[&str]) -> Cluster {
+        let domain = format!("clusterDomain={CLUSTER_DOMAIN}");
+        let mut args = vec!["--env", env, "--set", &domain];
+        args.extend_from_slice(extra);
+        let mut render = Render::run(&args);
         render.add_missing_secrets(&random_password());
         let root = tempfile::tempdir().expect("temp dir");
         let pods = render.lay_out(root.path(), |role, ordinal| {
