@@ -191,6 +191,22 @@ impl Rules {
     }
 }
 
+/// What rules `text` keep a login from doing, of `needs` and the channel `channel`: the
+/// commands and the channel it is refused, or why the rules do not parse (Redis then refuses
+/// the whole aclfile). Empty when the login can do its job.
+pub fn locked_out(text: &str, needs: &[&str], channel: Option<&str>) -> Result<Vec<String>, Error> {
+    let rules = Rules::parse(text)?;
+    let mut refused: Vec<String> = rules
+        .refused(needs)
+        .iter()
+        .map(|c| format!("`{}`", c.replace('|', " ").to_ascii_uppercase()))
+        .collect();
+    if let Some(channel) = channel.filter(|c| !rules.allows_channel(c)) {
+        refused.push(format!("the channel `{channel}`"));
+    }
+    Ok(refused)
+}
+
 fn parse_one(word: &str) -> Result<Rule, Error> {
     let lower = word.to_ascii_lowercase();
     let rule = match lower.as_str() {

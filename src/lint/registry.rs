@@ -216,6 +216,9 @@ pub const RULES: &[&dyn Rule] = &[
     &rules::claim_retention_delete::ClaimRetentionDelete,
     &rules::pods_in_one_failure_domain::PodsInOneFailureDomain,
     // Security.
+    &rules::acl_replication_user_locked_out::AclReplicationUserLockedOut,
+    &rules::acl_sentinel_user_locked_out::AclSentinelUserLockedOut,
+    &rules::acl_chart_user_locked_out::AclChartUserLockedOut,
     &rules::auth_disabled::AuthDisabled,
     &rules::password_in_values_file::PasswordInValuesFile,
     &rules::dangerous_commands_enabled::DangerousCommandsEnabled,
