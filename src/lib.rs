@@ -12,10 +12,12 @@
 //! 6. [`lint`], [`diff`], [`package`]: the jobs built on the rendered release.
 //!
 //! [`secrets`] is the one policy on what is secret, used by every step and every error;
-//! [`topology`] the one reading of what a release deploys; [`quantity`] the one type of sizes.
+//! [`topology`] the one reading of what a release deploys; [`acl`] the one reading of Redis ACL
+//! rules; [`quantity`] the one type of sizes.
 //!
 //! [`release`] chains steps 1–5; [`commands`] and [`cli`] are the command-line layer.
 
+pub mod acl;
 pub mod chart;
 pub mod cli;
 pub mod commands;

@@ -209,6 +209,16 @@ fn did_you_mean(key: &str, known: &[String]) -> Option<String> {
 /// Formats the chart's schema checks with a regular expression, in words.
 const FORMATS: &[(&str, &str, &str)] = &[
     (
+        "^[A-Za-z0-9][-_.A-Za-z0-9]*$",
+        "a Redis user name",
+        "letters, digits, `-`, `_` and `.`, starting with a letter or digit: `orders`",
+    ),
+    (
+        r"^[^\n\r<>#!]*$",
+        "ACL rules without a password",
+        "rules such as `~app:* +@read +@write -@dangerous`; passwords come from the Secret, never `>`, `<`, `#` or `!`",
+    ),
+    (
         r"^[+-]?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE][+-]?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$",
         "a Kubernetes quantity",
         "a number with an optional unit: `512Mi`, `2Gi`, `500m`, `1`",

@@ -221,7 +221,11 @@ pub const RULES: &[&dyn Rule] = &[
     &rules::backup_on_data_volume::BackupOnDataVolume,
     &rules::pods_in_one_failure_domain::PodsInOneFailureDomain,
     // Security.
+    &rules::acl_replication_user_locked_out::AclReplicationUserLockedOut,
+    &rules::acl_sentinel_user_locked_out::AclSentinelUserLockedOut,
+    &rules::acl_chart_user_locked_out::AclChartUserLockedOut,
     &rules::auth_disabled::AuthDisabled,
+    &rules::acl_user_allows_dangerous_commands::AclUserAllowsDangerousCommands,
     &rules::password_in_values_file::PasswordInValuesFile,
     &rules::dangerous_commands_enabled::DangerousCommandsEnabled,
     &rules::container_runs_as_root::ContainerRunsAsRoot,

@@ -4,6 +4,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use super::acl::{Acl, AclLogin, AclUser};
+
 /// Password authentication of Redis and Sentinel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields, rename_all = "camelCase")]
@@ -23,6 +25,8 @@ pub struct Auth {
     pub existing_secret_password_key: String,
     /// Require the same password on Sentinel (its `requirepass`); clients must then authenticate to Sentinel too.
     pub sentinel: bool,
+    /// ACL users (Redis 6+).
+    pub acl: Acl,
 }
 
 impl Default for Auth {
@@ -33,6 +37,7 @@ impl Default for Auth {
             existing_secret: String::new(),
             existing_secret_password_key: "redis-password".to_owned(),
             sentinel: true,
+            acl: Acl::default(),
         }
     }
 }

@@ -9,6 +9,7 @@
 // Doc comments here are the schema's descriptions, written for users of the chart: Kubernetes
 // kinds appear as words (ServiceMonitor), not as code (`doc_markdown` is allowed crate-wide).
 
+mod acl;
 mod auth;
 mod backup;
 mod cluster;
@@ -29,7 +30,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-pub use auth::Auth;
+pub use auth::{Acl, AclLogin, AclUser, Auth};
 pub use backup::{Backup, BackupPersistence, Restore, RestoreSource, Upload};
 pub use cluster::Cluster;
 pub use common::{

@@ -213,7 +213,8 @@ fn cluster_refuses_backup_and_restore() {
         let run = CliTest::new().run(&["render", "--set", set]);
         assert_eq!(run.code, 2, "{}", run.snapshot());
         assert!(
-            run.stderr.contains("set backup.enabled=false and restore.enabled=false"),
+            run.stderr
+                .contains("set backup.enabled=false and restore.enabled=false"),
             "{}",
             run.stderr
         );
@@ -334,4 +335,20 @@ fn backup_off_renders_nothing_of_it() {
     );
     let kinds = kinds(&docs);
     assert!(kinds.iter().all(|k| !k.contains("backup")), "{kinds:?}");
+}
+
+/// ACL users are proven with Sentinel only: a cluster refuses them, with the fix.
+#[test]
+fn cluster_refuses_acl_users() {
+    let run = CliTest::new().run(&[
+        "render",
+        "--set",
+        "architecture=cluster,auth.password=x-long-pw,auth.acl.enabled=true",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.snapshot());
+    assert!(
+        run.stderr.contains("set auth.acl.enabled=false"),
+        "{}",
+        run.stderr
+    );
 }

@@ -12,6 +12,7 @@
 //! tests need root and the servers, so plain `cargo test` skips them; `.ci/e2e.sh` runs them
 //! (`cargo test --test it e2e -- --ignored`).
 
+mod acl;
 mod client;
 mod cluster;
 mod harness;

@@ -328,3 +328,68 @@ redis_state() {
   esac
   return 0
 }
+{% if h.acl %}
+
+# ACL users (auth.acl). The chart's tools log in as their own user with the release's password;
+# the replicas and the sentinels as theirs, with passwords from the mounted ACL Secret.
+: "${REDIS_ACL_DIR:={{ h.acl_dir }}}"
+ACL_DISABLE_DEFAULT_USER={{ "yes" if Values.auth.acl.disableDefaultUser else "no" }}
+ACL_CHART_USER={{ Values.auth.acl.chartUser.name | shquote }}
+ACL_CHART_RULES={{ Values.auth.acl.chartUser.rules | shquote }}
+ACL_REPLICATION_USER={{ Values.auth.acl.replicationUser.name | shquote }}
+ACL_REPLICATION_PASSWORD_FILE="$REDIS_ACL_DIR"/{{ Values.auth.acl.replicationUser.passwordKey | shquote }}
+ACL_SENTINEL_USER={{ Values.auth.acl.sentinelUser.name | shquote }}
+ACL_SENTINEL_PASSWORD_FILE="$REDIS_ACL_DIR"/{{ Values.auth.acl.sentinelUser.passwordKey | shquote }}
+
+# The tools' calls to Redis log in as the chart's user (redis-cli --user; the password still
+# through REDISCLI_AUTH).
+redis_cli() {
+  rc_target=$1
+  shift
+  # shellcheck disable=SC2046 # the TLS arguments are paths without spaces
+  REDISCLI_AUTH=$REDIS_PASSWORD timeout "$REDIS_CLI_TIMEOUT" \
+    redis-cli $(tls_args) --user "$ACL_CHART_USER" -h "$rc_target" -p "$REDIS_PORT" "$@"
+}
+
+# The password in file $1 (a key of the mounted ACL Secret).
+read_secret() {
+  [ -r "$1" ] || die "cannot read the password file $1"
+  rs_secret=$(cat "$1")
+  [ -n "$rs_secret" ] || die "the password file $1 is empty"
+  printf '%s\n' "$rs_secret"
+}
+
+# The SHA-256 of password $1 in hex, as an ACL `#<hash>` wants it (printf is a builtin: the
+# password is on no command line).
+password_hash() {
+  printf '%s' "$1" | sha256sum | cut -d' ' -f1
+}
+
+# A password as a quoted redis.conf argument.
+conf_quote() {
+  printf '"%s"\n' "$(printf '%s' "$1" | sed 's/[\\"]/\\&/g')"
+}
+
+# Writes the ACL file $1: the default user (the release's password, or off), the chart's
+# tools' user, the replication and Sentinel users and the application's users, each with the
+# SHA-256 of its password; never a password in clear.
+write_aclfile() {
+  {
+    if [ "$ACL_DISABLE_DEFAULT_USER" = yes ]; then
+      printf 'user default off resetpass resetkeys resetchannels -@all\n'
+    else
+      printf 'user default on #%s ~* &* +@all\n' "$(password_hash "$REDIS_PASSWORD")"
+    fi
+    printf 'user %s on #%s resetchannels %s\n' "$ACL_CHART_USER" "$(password_hash "$REDIS_PASSWORD")" "$ACL_CHART_RULES"
+    while read -r wa_name wa_key wa_rules; do
+      wa_secret=$(read_secret "$REDIS_ACL_DIR/$wa_key") || exit 1
+      printf 'user %s on #%s resetchannels %s\n' "$wa_name" "$(password_hash "$wa_secret")" "$wa_rules"
+    done <<'EOF'
+{% for user in h.acl_users %}
+{{ user.name }} {{ user.passwordKey }} {{ user.rules }}
+{% endfor %}
+EOF
+  } >"$1.tmp" || die "cannot write the ACL file $1"
+  mv "$1.tmp" "$1"
+}
+{% endif %}

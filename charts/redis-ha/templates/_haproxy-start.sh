@@ -16,7 +16,13 @@ load_password
 HAPROXY_REDIS_AUTH=
 if [ -n "$REDIS_PASSWORD" ]; then
   length=$(printf '%s' "$REDIS_PASSWORD" | wc -c | tr -d ' ')
+{% if h.acl %}
+  # AUTH <user> <password>: the chart's tools' user.
+  user_length=$(printf '%s' "$ACL_CHART_USER" | wc -c | tr -d ' ')
+  HAPROXY_REDIS_AUTH=$(printf '*3\r\n$4\r\nAUTH\r\n$%s\r\n%s\r\n$%s\r\n%s\r\n' "$user_length" "$ACL_CHART_USER" "$length" "$REDIS_PASSWORD" | od -An -v -tx1 | tr -d ' \n')
+{% else %}
   HAPROXY_REDIS_AUTH=$(printf '*2\r\n$4\r\nAUTH\r\n$%s\r\n%s\r\n' "$length" "$REDIS_PASSWORD" | od -An -v -tx1 | tr -d ' \n')
+{% endif %}
 fi
 export HAPROXY_REDIS_AUTH
 unset REDIS_PASSWORD

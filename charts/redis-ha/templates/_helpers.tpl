@@ -27,6 +27,10 @@
     password, and a bare render still works. -#}
 {% set chart_secret = Values.auth.enabled and Values.auth.password and not Values.auth.existingSecret %}
 {% set user_secret = Values.auth.enabled and not chart_secret %}
+{#- ACL users (auth.acl): the users whose passwords are keys of the ACL Secret; the chart's
+    tools log in as `chartUser` with the release's password. -#}
+{% set acl = Values.auth.enabled and Values.auth.acl.enabled %}
+{% set acl_users = [Values.auth.acl.replicationUser, Values.auth.acl.sentinelUser] + Values.auth.acl.users %}
 {% set exporter_deployment = Values.exporter.enabled and Values.exporter.mode == "deployment" %}
 {% set exporter_sidecar = Values.exporter.enabled and Values.exporter.mode == "sidecar" %}
 {% set exporter_namespace = Values.exporter.namespace or Release.Namespace %}
@@ -39,6 +43,7 @@
 {% set config_source_dir = "/opt/redis-ha/conf" %}
 {% set config_dir = "/opt/redis-ha/run" %}
 {% set secret_dir = "/opt/redis-ha/secret" %}
+{% set acl_dir = "/opt/redis-ha/acl" %}
 {% set tls_dir = "/opt/redis-ha/tls" %}
 {% set data_dir = "/data" %}
 {% set backup_dir = "/backup" %}
@@ -53,10 +58,25 @@
 {% set auth_secret = Values.auth.existingSecret or (name("redis-auth") if chart_secret else name("auth")) %}
 {% set auth_secret_key = Values.auth.existingSecretPasswordKey if user_secret else "redis-password" %}
 {% set backup_claim = Values.backup.persistence.existingClaim or name("backup") %}
+{% set acl_secret = Values.auth.acl.existingSecret or auth_secret %}
 {% set service_account = Values.serviceAccount.name or (fullname if Values.serviceAccount.create else "default") %}
 
 {#- Refuse values that would render a deployment that cannot work. -#}
 {% macro checks() %}
+{% if Values.auth.acl.enabled and not Values.auth.enabled %}
+{{ fail("auth.acl.enabled is true but auth.enabled is false: ACL users need authentication on") }}
+{% endif %}
+{% if acl %}
+{% set names = [Values.auth.acl.chartUser.name] + acl_users | map(attribute="name") | list %}
+{% for n in names %}
+{% if n == "default" %}
+{{ fail("auth.acl: the user name `default` is the default user's: use auth.acl.disableDefaultUser to switch it off, another name for a user") }}
+{% endif %}
+{% if names | select("equalto", n) | list | length > 1 %}
+{{ fail("auth.acl: the user name `" ~ n ~ "` is given twice: every user needs a name of its own") }}
+{% endif %}
+{% endfor %}
+{% endif %}
 {% if Values.tls.enabled and not Values.tls.existingSecret %}
 {{ fail("tls.enabled is true but tls.existingSecret is empty: name the Secret holding the certificate, key and CA") }}
 {% endif %}
@@ -68,6 +88,9 @@
 {% endif %}
 {% if cluster and Values.haproxy.enabled %}
 {{ fail("haproxy.enabled is true with architecture cluster: a cluster has one master per shard and its clients follow the cluster's redirects, so there is no single master to route to: set haproxy.enabled=false") }}
+{% endif %}
+{% if cluster and acl %}
+{{ fail("auth.acl.enabled is true with architecture cluster: the cluster's scripts log in with the release password as the default user, and ACL users are proven with Sentinel only: set auth.acl.enabled=false") }}
 {% endif %}
 {% if cluster and (Values.backup.enabled or Values.restore.enabled) %}
 {{ fail("backup.enabled or restore.enabled is true with architecture cluster: the backup copies one data set and the restore seeds one master, but a cluster holds one data set per shard: set backup.enabled=false and restore.enabled=false (back each shard's master up with your own job)") }}
@@ -289,6 +312,17 @@ resources:
       - key: {{ auth_secret_key }}
         path: password
 {% endif %}
+{% if acl %}
+- name: acl
+  secret:
+    secretName: {{ acl_secret }}
+    defaultMode: 288  # 0440
+    items:
+{% for user in acl_users %}
+      - key: {{ user.passwordKey }}
+        path: {{ user.passwordKey }}
+{% endfor %}
+{% endif %}
 {% if Values.tls.enabled %}
 - name: tls
   secret:
@@ -316,6 +350,11 @@ resources:
   mountPath: {{ secret_dir }}
   readOnly: true
 {% endif %}
+{% if acl %}
+- name: acl
+  mountPath: {{ acl_dir }}
+  readOnly: true
+{% endif %}
 {% if Values.tls.enabled %}
 - name: tls
   mountPath: {{ tls_dir }}
@@ -334,6 +373,10 @@ resources:
   value: ":{{ Values.exporter.port }}"
 - name: REDIS_EXPORTER_CONFIG_COMMAND
   value: {{ config_command | quote }}
+{% if with_password and acl %}
+- name: REDIS_USER
+  value: {{ Values.auth.acl.chartUser.name | quote }}
+{% endif %}
 {% if with_password %}
 - name: REDIS_PASSWORD
   valueFrom:

@@ -1,3 +1,4 @@
+{% import "_helpers.tpl" as h %}
 #!/bin/sh
 # Starts Redis as master or replica, then execs redis-server.
 #
@@ -12,6 +13,12 @@ set -eu
 . "$(dirname "$0")/common.sh"
 
 load_password
+{% if h.acl %}
+# The users (auth.acl), written before any server starts: the stand-in of a cold start
+# loads them too.
+aclfile=$REDIS_HA_CONFIG_DIR/users.acl
+(umask 077 && mkdir -p "$REDIS_HA_CONFIG_DIR" && write_aclfile "$aclfile") || exit 1
+{% endif %}
 ordinal=$(pod_ordinal)
 self=$POD_NAME.$REDIS_HEADLESS.$POD_NAMESPACE.svc.$CLUSTER_DOMAIN
 
@@ -42,7 +49,11 @@ start_hold() {
       printf 'tls-cert-file "%s"\ntls-key-file "%s"\ntls-ca-cert-file "%s"\n' \
         "$TLS_CERT_FILE" "$TLS_KEY_FILE" "$TLS_CA_FILE"
     fi
+{% if h.acl %}
+    printf 'aclfile "%s"\n' "$aclfile"
+{% else %}
     [ -z "$REDIS_PASSWORD" ] || printf 'requirepass %s\n' "$(conf_password)"
+{% endif %}
     printf 'replica-priority 0\nreplicaof redis-ha-hold.%s.%s %s\n' "$1" "$HOLD_DOMAIN" "$REDIS_PORT"
   } >"$hold_conf"
   redis-server "$hold_conf" >/dev/null 2>&1 &
@@ -225,9 +236,16 @@ conf=$REDIS_HA_CONFIG_DIR/redis.conf
     printf 'tls-cert-file "%s"\ntls-key-file "%s"\ntls-ca-cert-file "%s"\n' \
       "$TLS_CERT_FILE" "$TLS_KEY_FILE" "$TLS_CA_FILE"
   fi
+{% if h.acl %}
+  # The replication user's password is needed in clear (masterauth): only here, in the
+  # in-memory config directory, as the release's password is without ACL.
+  printf 'aclfile "%s"\nmasteruser %s\nmasterauth %s\n' "$aclfile" "$ACL_REPLICATION_USER" \
+    "$(conf_quote "$(read_secret "$ACL_REPLICATION_PASSWORD_FILE")")"
+{% else %}
   if [ -n "$REDIS_PASSWORD" ]; then
     printf 'requirepass %s\nmasterauth %s\n' "$(conf_password)" "$(conf_password)"
   fi
+{% endif %}
   if [ -n "$master" ]; then
     printf 'replicaof %s\n' "$master"
   fi

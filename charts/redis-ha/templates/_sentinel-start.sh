@@ -88,9 +88,19 @@ conf=$REDIS_HA_CONFIG_DIR/sentinel.conf
     printf 'requirepass %s\n' "$(conf_password)"
   fi
   printf 'sentinel monitor %s %s %s %s\n' "$MASTER_NAME" "$master_host" "$master_port" "$QUORUM"
+{% if h.acl %}
+  # The sentinels log in to Redis as the Sentinel user; the chart's tools (the exporter) log
+  # in to Sentinel as theirs.
+  printf 'sentinel auth-user %s %s\n' "$MASTER_NAME" "$ACL_SENTINEL_USER"
+  printf 'sentinel auth-pass %s %s\n' "$MASTER_NAME" "$(conf_quote "$(read_secret "$ACL_SENTINEL_PASSWORD_FILE")")"
+{% if h.sentinel_auth %}
+  printf 'user %s on #%s +@all\n' "$ACL_CHART_USER" "$(password_hash "$REDIS_PASSWORD")"
+{% endif %}
+{% else %}
   if [ -n "$REDIS_PASSWORD" ]; then
     printf 'sentinel auth-pass %s %s\n' "$MASTER_NAME" "$(conf_password)"
   fi
+{% endif %}
   cat "$REDIS_HA_CONFIG_SOURCE/master.conf"
 } >"$conf.tmp"
 mv "$conf.tmp" "$conf"

@@ -6,6 +6,7 @@
 //! [`HAZARDS`]. Checks see both sides of every resource, normalized but not masked, and must
 //! never put a Secret value into a finding.
 
+mod acl_login_changed;
 mod auth_secret_changed;
 mod claim_retention_deletes_data;
 mod config_command_renamed;
@@ -38,6 +39,7 @@ use serde_json::Value;
 
 use super::matching::{Pair, ResourceKey};
 
+pub use acl_login_changed::AclLoginChanged;
 pub use auth_secret_changed::AuthSecretChanged;
 pub use claim_retention_deletes_data::ClaimRetentionDeletesData;
 pub use config_command_renamed::ConfigCommandRenamed;
@@ -84,6 +86,7 @@ pub const HAZARDS: &[&dyn Check] = &[
     &PasswordChanged,
     &AuthSecretChanged,
     &TlsEnabled,
+    &AclLoginChanged,
     &RedisPortChanged,
     &RestoreOnRunningRelease,
     &ConfigCommandRenamed,

@@ -3,6 +3,10 @@
 //! Each file holds one rule: its struct, whose doc comment is the documentation
 //! `redis-ha lint --explain` prints, and its check.
 
+pub mod acl_chart_user_locked_out;
+pub mod acl_replication_user_locked_out;
+pub mod acl_sentinel_user_locked_out;
+pub mod acl_user_allows_dangerous_commands;
 pub mod alert_expr_invalid;
 pub mod alert_for_invalid;
 pub mod anti_affinity_selects_no_pods;

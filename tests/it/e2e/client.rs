@@ -20,23 +20,45 @@ const POLL: Duration = Duration::from_millis(50);
 #[derive(Clone)]
 pub struct Client {
     password: Option<String>,
+    /// An ACL user and its password, for Redis (not Sentinel, whose port is `sentinel_port`).
+    user: Option<(String, String, u16)>,
 }
 
 impl Client {
     pub fn new(password: &str) -> Client {
         Client {
             password: Some(password.to_owned()),
+            user: None,
         }
     }
 
     pub fn without_password() -> Client {
-        Client { password: None }
+        Client {
+            password: None,
+            user: None,
+        }
+    }
+
+    /// Logs in to Redis as the ACL user `name`, to Sentinel (on `sentinel_port`) with
+    /// `password` as before.
+    pub fn as_user(&self, name: &str, user_password: &str, sentinel_port: u16) -> Client {
+        Client {
+            password: self.password.clone(),
+            user: Some((name.to_owned(), user_password.to_owned(), sentinel_port)),
+        }
     }
 
     pub fn connect(&self, addr: SocketAddr) -> Result<redis::Connection, String> {
         let mut settings = RedisConnectionInfo::default().set_skip_set_lib_name();
-        if let Some(password) = &self.password {
-            settings = settings.set_password(password);
+        match &self.user {
+            Some((name, password, sentinel)) if addr.port() != *sentinel => {
+                settings = settings.set_username(name).set_password(password);
+            }
+            _ => {
+                if let Some(password) = &self.password {
+                    settings = settings.set_password(password);
+                }
+            }
         }
         let info = ConnectionAddr::Tcp(addr.ip().to_string(), addr.port())
             .into_connection_info()

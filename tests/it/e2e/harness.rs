@@ -93,8 +93,14 @@ impl Cluster {
     /// Renders the preset `env` and lays it out on 127.0.42.<subnet>x addresses (one subnet
     /// per concurrent cluster); starts nothing yet.
     pub fn new(env: &'static str, subnet: u8) -> Cluster {
+        Cluster::with_args(env, subnet, &[])
+    }
+
+    /// `new`, with more arguments of `redis-ha render` (`--set` of the feature under test).
+    pub fn with_args(env: &'static str, subnet: u8, extra: &[&str]) -> Cluster {
+        let args = [&["--env", env][..], extra].concat();
         Cluster::launch(
-            &["--env", env],
+            &args,
             |role, ordinal| {
                 let base = match role {
                     Role::Redis => 0,

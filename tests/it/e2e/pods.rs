@@ -26,6 +26,7 @@ const PATH_VARIABLES: &[(&str, &str)] = &[
     ("REDIS_HA_CONFIG_DIR", "/opt/redis-ha/run"),
     ("REDIS_DATA_DIR", "/data"),
     ("REDIS_PASSWORD_FILE", "/opt/redis-ha/secret/password"),
+    ("REDIS_ACL_DIR", "/opt/redis-ha/acl"),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,6 +63,12 @@ impl Pod {
     }
 }
 
+/// The password `add_missing_secrets` gives key `key` of a Secret other than the release's
+/// password: it contains the release's password, so the command-line watcher catches it too.
+pub fn secret_of(password: &str, key: &str) -> String {
+    format!("{password}-{key}")
+}
+
 /// The objects `redis-ha render` prints.
 pub struct Render {
     objects: Vec<Value>,
@@ -86,7 +93,8 @@ impl Render {
     }
 
     /// Adds each Secret a StatefulSet mounts but the render does not hold (its owner creates
-    /// it: `auth.existingSecret`), every key it mounts holding `password`.
+    /// it: `auth.existingSecret`), the key of the `auth` volume holding `password` and every
+    /// other key `<password>-<key>` (see `secret_of`).
     pub fn add_missing_secrets(&mut self, password: &str) {
         let encoded = base64::engine::general_purpose::STANDARD.encode(password);
         let mut missing: BTreeMap<String, serde_json::Map<String, Value>> = BTreeMap::new();
@@ -100,7 +108,13 @@ impl Render {
                 }
                 let data = missing.entry(name.to_owned()).or_default();
                 for item in list(&volume["secret"]["items"]) {
-                    data.insert(text(&item["key"]).to_owned(), Value::from(encoded.clone()));
+                    let key = text(&item["key"]);
+                    let value = if volume["name"] == "auth" {
+                        encoded.clone()
+                    } else {
+                        base64::engine::general_purpose::STANDARD.encode(secret_of(password, key))
+                    };
+                    data.insert(key.to_owned(), Value::from(value));
                 }
             }
         }
