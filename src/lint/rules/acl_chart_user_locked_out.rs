@@ -1,6 +1,7 @@
 //! The `acl-chart-user-locked-out` rule.
 
-use crate::acl::{self, CHART_NEEDS};
+use super::acl_login::{self, Login};
+use crate::acl;
 use crate::lint::context::Context;
 use crate::lint::registry::{Rule, Sink, rule};
 
@@ -39,27 +40,13 @@ rule! {
 
 impl Rule for AclChartUserLockedOut {
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
-        if cx.bool("auth.enabled") == Some(false) || cx.bool("auth.acl.enabled") != Some(true) {
-            return;
-        }
-        let key = "auth.acl.chartUser.rules";
-        let Some(rules) = cx.str(key) else {
-            return;
+        let login = Login {
+            user: "chartUser",
+            rules: acl::CHART_RULES,
+            needs: acl::CHART_NEEDS,
+            channel: None,
+            consequence: "the probes, the start-up script and the preStop hook fail",
         };
-        let name = cx.str("auth.acl.chartUser.name").unwrap_or("?");
-        let message = match acl::locked_out(rules, CHART_NEEDS, None) {
-            Ok(refused) if refused.is_empty() => return,
-            Ok(refused) => format!(
-                "`auth.acl.chartUser` (user `{name}`) is refused {}: the probes, the start-up script and the preStop hook fail",
-                refused.join(", ")
-            ),
-            Err(e) => format!(
-                "`{key}` does not parse ({e}): Redis refuses the whole aclfile and does not start"
-            ),
-        };
-        out.report(cx.value_location(key), message).hint(format!(
-            "keep the chart's default rules in `{key}`: `{}`",
-            acl::CHART_RULES
-        ));
+        acl_login::check(cx, out, &login);
     }
 }

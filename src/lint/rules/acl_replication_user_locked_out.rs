@@ -1,6 +1,7 @@
 //! The `acl-replication-user-locked-out` rule.
 
-use crate::acl::{self, REPLICATION_NEEDS};
+use super::acl_login::{self, Login};
+use crate::acl;
 use crate::lint::context::Context;
 use crate::lint::registry::{Rule, Sink, rule};
 
@@ -39,27 +40,13 @@ rule! {
 
 impl Rule for AclReplicationUserLockedOut {
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
-        if cx.bool("auth.enabled") == Some(false) || cx.bool("auth.acl.enabled") != Some(true) {
-            return;
-        }
-        let key = "auth.acl.replicationUser.rules";
-        let Some(rules) = cx.str(key) else {
-            return;
+        let login = Login {
+            user: "replicationUser",
+            rules: acl::REPLICATION_RULES,
+            needs: acl::REPLICATION_NEEDS,
+            channel: None,
+            consequence: "the replicas cannot sync from the master",
         };
-        let name = cx.str("auth.acl.replicationUser.name").unwrap_or("?");
-        let message = match acl::locked_out(rules, REPLICATION_NEEDS, None) {
-            Ok(refused) if refused.is_empty() => return,
-            Ok(refused) => format!(
-                "`auth.acl.replicationUser` (user `{name}`) is refused {}: the replicas cannot sync from the master",
-                refused.join(", ")
-            ),
-            Err(e) => format!(
-                "`{key}` does not parse ({e}): Redis refuses the whole aclfile and does not start"
-            ),
-        };
-        out.report(cx.value_location(key), message).hint(format!(
-            "keep the chart's default rules in `{key}`: `{}`",
-            acl::REPLICATION_RULES
-        ));
+        acl_login::check(cx, out, &login);
     }
 }

@@ -1,6 +1,7 @@
 //! The `acl-sentinel-user-locked-out` rule.
 
-use crate::acl::{self, SENTINEL_NEEDS};
+use super::acl_login::{self, Login};
+use crate::acl;
 use crate::lint::context::Context;
 use crate::lint::registry::{Rule, Sink, rule};
 
@@ -39,30 +40,16 @@ rule! {
 
 impl Rule for AclSentinelUserLockedOut {
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
-        if cx.bool("auth.enabled") == Some(false)
-            || cx.bool("auth.acl.enabled") != Some(true)
-            || !cx.uses_sentinel()
-        {
+        if !cx.uses_sentinel() {
             return;
         }
-        let key = "auth.acl.sentinelUser.rules";
-        let Some(rules) = cx.str(key) else {
-            return;
+        let login = Login {
+            user: "sentinelUser",
+            rules: acl::SENTINEL_RULES,
+            needs: acl::SENTINEL_NEEDS,
+            channel: Some(acl::SENTINEL_CHANNEL),
+            consequence: "the sentinels cannot monitor or fail over Redis",
         };
-        let name = cx.str("auth.acl.sentinelUser.name").unwrap_or("?");
-        let message = match acl::locked_out(rules, SENTINEL_NEEDS, Some(acl::SENTINEL_CHANNEL)) {
-            Ok(refused) if refused.is_empty() => return,
-            Ok(refused) => format!(
-                "`auth.acl.sentinelUser` (user `{name}`) is refused {}: the sentinels cannot monitor or fail over Redis",
-                refused.join(", ")
-            ),
-            Err(e) => format!(
-                "`{key}` does not parse ({e}): Redis refuses the whole aclfile and does not start"
-            ),
-        };
-        out.report(cx.value_location(key), message).hint(format!(
-            "keep the chart's default rules in `{key}`: `{}`",
-            acl::SENTINEL_RULES
-        ));
+        acl_login::check(cx, out, &login);
     }
 }

@@ -4,6 +4,7 @@
 //! `redis-ha lint --explain` prints, and its check.
 
 pub mod acl_chart_user_locked_out;
+mod acl_login;
 pub mod acl_replication_user_locked_out;
 pub mod acl_sentinel_user_locked_out;
 pub mod acl_user_allows_dangerous_commands;
