@@ -9,6 +9,8 @@
 mod acl_login_changed;
 mod auth_secret_changed;
 mod claim_retention_deletes_data;
+mod cluster_bus_port_changed;
+mod cluster_pods_removed;
 mod config_command_renamed;
 mod deployment_selector_changed;
 mod password_changed;
@@ -42,6 +44,8 @@ use super::matching::{Pair, ResourceKey};
 pub use acl_login_changed::AclLoginChanged;
 pub use auth_secret_changed::AuthSecretChanged;
 pub use claim_retention_deletes_data::ClaimRetentionDeletesData;
+pub use cluster_bus_port_changed::ClusterBusPortChanged;
+pub use cluster_pods_removed::ClusterPodsRemoved;
 pub use config_command_renamed::ConfigCommandRenamed;
 pub use deployment_selector_changed::DeploymentSelectorChanged;
 pub use password_changed::PasswordChanged;
@@ -78,6 +82,7 @@ pub const HAZARDS: &[&dyn Check] = &[
     &StatefulSetRemoved,
     &StatefulSetRenamed,
     &StatefulSetScaledDown,
+    &ClusterPodsRemoved,
     &ClaimRetentionDeletesData,
     &VolumeClaimRemoved,
     &SentinelMasterNameChanged,
@@ -88,6 +93,7 @@ pub const HAZARDS: &[&dyn Check] = &[
     &TlsEnabled,
     &AclLoginChanged,
     &RedisPortChanged,
+    &ClusterBusPortChanged,
     &RestoreOnRunningRelease,
     &ConfigCommandRenamed,
     &SentinelIdChanged,
@@ -361,6 +367,12 @@ fn redis_directive<'a>(
         .into_iter()
         .find(|(_, words)| words[0].eq_ignore_ascii_case(name))
         .map(|(key, words)| (key, words[1..].to_vec()))
+}
+
+/// Whether a side's Redis runs as a Redis Cluster (`cluster-enabled yes`).
+fn is_cluster(cx: &Context<'_>, new_side: bool) -> bool {
+    redis_directive(cx, new_side, "cluster-enabled")
+        .is_some_and(|(_, w)| w.first().is_some_and(|v| v.eq_ignore_ascii_case("yes")))
 }
 
 /// The volume claims a resource asks for: a PVC's spec, or each of a StatefulSet's

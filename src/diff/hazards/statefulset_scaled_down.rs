@@ -34,6 +34,10 @@ hazard! {
 
 impl Check for StatefulSetScaledDown {
     fn check(&self, cx: &Context<'_>, found: &mut Vec<Finding>) {
+        // A Redis Cluster's pods hold slots, not Sentinel's view: `cluster-pods-removed`.
+        if super::is_cluster(cx, true) {
+            return;
+        }
         let master = super::sentinel_side(cx, true)
             .master_name
             .as_ref()
