@@ -2,7 +2,8 @@
 //! processes must be allowed, and which commands a rule set allows. The values model takes its
 //! defaults from here and the lint rules their checks, so a rule set is read one way only.
 //! Rules are read as Redis 7 reads `ACL SETUSER` arguments, left to right, the last one that
-//! names a command deciding; selectors (`(...)`) are left to Redis.
+//! names a command deciding; a selector (`(~cache:* +get)`, Redis 7) adds what it allows, its
+//! key patterns left to Redis as the root's are.
 
 use std::fmt;
 
@@ -98,6 +99,10 @@ enum Rule {
     Category { allow: bool, name: String },
     /// `&pattern`, `allchannels` (`*`), `resetchannels` (None).
     Channel(Option<String>),
+    /// `(...)`: a selector, whose commands are allowed besides the root's.
+    Selector(Rules),
+    /// `clearselectors`: drops the selectors before it.
+    ClearSelectors,
     /// Keys, `on`/`off` and the like: no bearing on what this module answers.
     Other,
 }
@@ -113,6 +118,8 @@ pub enum Error {
     Reset(String),
     /// Anything else Redis would refuse or this module cannot read.
     Unknown(String),
+    /// A selector opened with `(` and never closed, or nested.
+    Selector(String),
 }
 
 impl fmt::Display for Error {
@@ -124,6 +131,10 @@ impl fmt::Display for Error {
             Error::NoPass => f.write_str("`nopass` lets anyone log in as the user"),
             Error::Reset(word) => write!(f, "`{word}` drops the password the chart sets"),
             Error::Unknown(word) => write!(f, "`{word}` is not an ACL rule"),
+            Error::Selector(text) => write!(
+                f,
+                "the selector `{text}` is not closed with `)` (selectors do not nest)"
+            ),
         }
     }
 }
@@ -135,10 +146,41 @@ pub struct Rules(Vec<Rule>);
 impl Rules {
     /// Parses space-separated ACL rules.
     pub fn parse(text: &str) -> Result<Rules, Error> {
-        text.split_whitespace()
-            .map(parse_one)
-            .collect::<Result<_, _>>()
-            .map(Rules)
+        let mut rules = Vec::new();
+        let mut words = text.split_whitespace();
+        while let Some(word) = words.next() {
+            let Some(first) = word.strip_prefix('(') else {
+                if word.contains(')') {
+                    return Err(Error::Unknown(word.to_owned()));
+                }
+                rules.push(parse_one(word)?);
+                continue;
+            };
+            // A selector runs to the word that ends with `)`: `(~cache:* +get)`.
+            let mut inner = vec![first];
+            let closed = loop {
+                let last = inner.last_mut().expect("one word at least");
+                if let Some(body) = last.strip_suffix(')') {
+                    *last = body;
+                    break true;
+                }
+                match words.next() {
+                    Some(next) => inner.push(next),
+                    None => break false,
+                }
+            };
+            let text = inner.join(" ");
+            if !closed || text.contains(['(', ')']) {
+                return Err(Error::Selector(format!("({text}")));
+            }
+            let selector = text
+                .split_whitespace()
+                .map(parse_one)
+                .collect::<Result<_, _>>()
+                .map(Rules)?;
+            rules.push(Rule::Selector(selector));
+        }
+        Ok(Rules(rules))
     }
 
     /// Whether the rules allow `command` (lowercase, `cmd` or `cmd|sub`). A user starts with
@@ -147,6 +189,7 @@ impl Rules {
         let (parent, _) = command.split_once('|').unwrap_or((command, ""));
         let categories = categories(command);
         let mut allowed = false;
+        let mut by_selector = false;
         for rule in &self.0 {
             match rule {
                 Rule::Command { allow, name } if name == command || name == parent => {
@@ -157,10 +200,12 @@ impl Rules {
                 {
                     allowed = *allow;
                 }
+                Rule::Selector(rules) => by_selector |= rules.allows(command),
+                Rule::ClearSelectors => by_selector = false,
                 _ => {}
             }
         }
-        allowed
+        allowed || by_selector
     }
 
     /// Whether the rules allow publishing and subscribing to `channel` (a literal name).
@@ -219,6 +264,7 @@ fn parse_one(word: &str) -> Result<Rule, Error> {
             name: "all".to_owned(),
         },
         "allchannels" => Rule::Channel(Some("*".to_owned())),
+        "clearselectors" => Rule::ClearSelectors,
         "resetchannels" => Rule::Channel(None),
         "on" | "off" | "allkeys" | "resetkeys" | "sanitize-payload" | "skip-sanitize-payload" => {
             Rule::Other
@@ -295,6 +341,10 @@ mod tests {
             ("+@all nocommands +ping", "info", false),
             ("+PSYNC", "psync", true),
             ("~app:* +@read", "get", false),
+            ("~app:* (~cache:* +get)", "get", true),
+            ("(~cache:* +flushall) -@all", "flushall", true),
+            ("(+get ~a) clearselectors", "get", false),
+            ("( +get ~a )", "get", true),
         ];
         for (rules, command, expected) in cases {
             let parsed = Rules::parse(rules).unwrap();
@@ -359,6 +409,10 @@ mod tests {
             ("reset +@all", Error::Reset("reset".to_owned())),
             ("+@ ", Error::Unknown("+@".to_owned())),
             ("get", Error::Unknown("get".to_owned())),
+            ("(~a +get", Error::Selector("(~a +get".to_owned())),
+            ("(~a (+get))", Error::Selector("(~a (+get)".to_owned())),
+            ("(~a >pw)", Error::Password),
+            ("+get)", Error::Unknown("+get)".to_owned())),
         ];
         for (rules, expected) in cases {
             assert_eq!(Rules::parse(rules).unwrap_err(), *expected, "{rules:?}");

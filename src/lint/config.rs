@@ -59,6 +59,14 @@ impl Conf {
             .map(|d| d.args.as_slice())
     }
 
+    /// The arguments of every directive with this name, in file order (`rename-command`).
+    pub fn all<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s [String]> {
+        self.directives
+            .iter()
+            .filter(move |d| d.name == name)
+            .map(|d| d.args.as_slice())
+    }
+
     /// The first argument of the last directive with this name.
     pub fn value(&self, name: &str) -> Option<&str> {
         self.last(name)?.first().map(String::as_str)

@@ -226,6 +226,7 @@ pub const RULES: &[&dyn Rule] = &[
     &rules::acl_chart_user_locked_out::AclChartUserLockedOut,
     &rules::auth_disabled::AuthDisabled,
     &rules::acl_user_allows_dangerous_commands::AclUserAllowsDangerousCommands,
+    &rules::acl_user_rules_invalid::AclUserRulesInvalid,
     &rules::password_in_values_file::PasswordInValuesFile,
     &rules::dangerous_commands_enabled::DangerousCommandsEnabled,
     &rules::container_runs_as_root::ContainerRunsAsRoot,

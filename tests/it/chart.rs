@@ -352,3 +352,35 @@ fn cluster_refuses_acl_users() {
         run.stderr
     );
 }
+
+/// The Secret the chart renders from an inline `auth.password` holds that password only: ACL
+/// users, whose passwords are other keys, need a Secret of their own, and the render says so
+/// rather than leave every pod waiting on missing keys.
+#[test]
+fn acl_users_with_inline_password_need_their_secret() {
+    let refused = CliTest::new().run(&[
+        "render",
+        "--set",
+        "auth.password=x-long-password-1,auth.acl.enabled=true",
+    ]);
+    assert_eq!(refused.code, 2, "{}", refused.snapshot());
+    assert!(
+        refused
+            .stderr
+            .contains("replication-password, sentinel-password")
+            && refused.stderr.contains("auth.acl.existingSecret"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        !refused.stderr.contains("x-long-password-1"),
+        "{}",
+        refused.stderr
+    );
+    let named = CliTest::new().run(&[
+        "render",
+        "--set",
+        "auth.password=x-long-password-1,auth.acl.enabled=true,auth.acl.existingSecret=acl-users",
+    ]);
+    assert_eq!(named.code, 0, "{}", named.snapshot());
+}

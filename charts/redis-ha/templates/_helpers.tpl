@@ -76,6 +76,9 @@
 {{ fail("auth.acl: the user name `" ~ n ~ "` is given twice: every user needs a name of its own") }}
 {% endif %}
 {% endfor %}
+{% if chart_secret and not Values.auth.acl.existingSecret and not cluster %}
+{{ fail("auth.acl.enabled is true with an inline auth.password and no auth.acl.existingSecret: the Secret the chart renders holds the release password only, so the ACL users' passwords (" ~ (acl_users | map(attribute="passwordKey") | join(", ")) ~ ") would be missing and no pod would start: name the Secret that holds them in auth.acl.existingSecret") }}
+{% endif %}
 {% endif %}
 {% if Values.tls.enabled and not Values.tls.existingSecret %}
 {{ fail("tls.enabled is true but tls.existingSecret is empty: name the Secret holding the certificate, key and CA") }}

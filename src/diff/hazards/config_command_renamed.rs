@@ -35,14 +35,13 @@ fn config_name<'a>(
     cx: &Context<'a>,
     new_side: bool,
 ) -> Option<(Option<&'a crate::diff::matching::ResourceKey>, String)> {
-    let found = redis_directives(cx, new_side).into_iter().find(|(_, w)| {
-        w.len() >= 3
-            && w[0].eq_ignore_ascii_case("rename-command")
-            && w[1].eq_ignore_ascii_case("config")
+    let directives = redis_directives(cx, new_side);
+    let found = directives.iter().rev().find(|(_, d)| {
+        d.name == "rename-command" && d.args.len() >= 2 && d.args[0].eq_ignore_ascii_case("config")
     });
     match found {
-        Some((key, words)) => Some((Some(key), words[2].trim_matches('"').to_owned())),
-        None => redis_directives(cx, new_side)
+        Some((key, d)) => Some((Some(*key), d.args[1].clone())),
+        None => directives
             .first()
             .map(|(key, _)| (Some(*key), "CONFIG".to_owned())),
     }

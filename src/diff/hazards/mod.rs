@@ -34,6 +34,7 @@ mod volume_claim_expansion;
 mod volume_claim_removed;
 mod volume_claim_shrink;
 
+use crate::redis_conf::{self, Directive};
 use crate::registry::{self, Entry, UnknownId};
 use crate::topology::{Component, SentinelConfig};
 use serde::Serialize;
@@ -328,9 +329,10 @@ fn read_sentinel_side<'a>(cx: &Context<'a>, new_side: bool) -> SentinelSide<'a> 
     side
 }
 
-/// The words of every directive line in a side's Redis configuration files (the `*.conf`
-/// keys of ConfigMaps that are not Sentinel's), with the ConfigMap that holds them.
-fn redis_directives<'a>(cx: &Context<'a>, new_side: bool) -> Vec<(&'a ResourceKey, Vec<&'a str>)> {
+/// Every directive of a side's Redis configuration files (the `*.conf` keys of ConfigMaps
+/// that are not Sentinel's), read by the one redis.conf reader, with the ConfigMap that
+/// holds them.
+fn redis_directives<'a>(cx: &Context<'a>, new_side: bool) -> Vec<(&'a ResourceKey, Directive)> {
     let mut out = Vec::new();
     for (key, old, new) in cx.all() {
         let Some(object) = (if new_side { new } else { old }) else {
@@ -346,27 +348,24 @@ fn redis_directives<'a>(cx: &Context<'a>, new_side: bool) -> Vec<(&'a ResourceKe
             let Some(text) = text.as_str().filter(|_| file.ends_with(".conf")) else {
                 continue;
             };
-            for line in text.lines() {
-                let words: Vec<&str> = line.split_whitespace().collect();
-                if words.first().is_some_and(|w| !w.starts_with('#')) {
-                    out.push((key, words));
-                }
-            }
+            out.extend(redis_conf::parse(text).into_iter().map(|d| (key, d)));
         }
     }
     out
 }
 
-/// The arguments of the first Redis directive `name` on a side (`port` gives `["6379"]`).
+/// The arguments of Redis directive `name` on a side (`port` gives `["6379"]`): the last one,
+/// which Redis keeps.
 fn redis_directive<'a>(
     cx: &Context<'a>,
     new_side: bool,
     name: &str,
-) -> Option<(&'a ResourceKey, Vec<&'a str>)> {
+) -> Option<(&'a ResourceKey, Vec<String>)> {
     redis_directives(cx, new_side)
         .into_iter()
-        .find(|(_, words)| words[0].eq_ignore_ascii_case(name))
-        .map(|(key, words)| (key, words[1..].to_vec()))
+        .rev()
+        .find(|(_, d)| d.name == name)
+        .map(|(key, d)| (key, d.args))
 }
 
 /// Whether a side's Redis runs as a Redis Cluster (`cluster-enabled yes`).

@@ -32,13 +32,9 @@ hazard! {
 
 /// The port Redis serves on: `tls-port` when set, else `port`.
 fn serving_port(cx: &Context<'_>, new_side: bool) -> Option<String> {
-    let tls = redis_directive(cx, new_side, "tls-port")
-        .and_then(|(_, w)| w.first().copied().map(str::to_owned));
-    tls.or_else(|| {
-        redis_directive(cx, new_side, "port")
-            .and_then(|(_, w)| w.first().copied().map(str::to_owned))
-    })
-    .filter(|p| p != "0")
+    let tls = redis_directive(cx, new_side, "tls-port").and_then(|(_, w)| w.into_iter().next());
+    tls.or_else(|| redis_directive(cx, new_side, "port").and_then(|(_, w)| w.into_iter().next()))
+        .filter(|p| p != "0")
 }
 
 impl Check for RedisPortChanged {

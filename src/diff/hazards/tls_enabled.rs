@@ -39,10 +39,10 @@ impl Check for TlsEnabled {
         let Some((key, tls_port)) = redis_directive(cx, true, "tls-port") else {
             return;
         };
-        let old_port = port.first().copied().unwrap_or("6379");
-        let tls_port = tls_port.first().copied().unwrap_or("?");
-        let closes =
-            redis_directive(cx, true, "port").is_none_or(|(_, p)| p.first().copied() == Some("0"));
+        let old_port = port.first().map_or("6379", String::as_str);
+        let tls_port = tls_port.first().map_or("?", String::as_str);
+        let closes = redis_directive(cx, true, "port")
+            .is_none_or(|(_, p)| p.first().map(String::as_str) == Some("0"));
         let message = if closes {
             format!(
                 "TLS turns on (`tls-port {tls_port}`) and the plain port {old_port} closes (`port 0`): every plain-text client is cut off when its pod restarts, and until the rollout ends, plain and TLS pods cannot replicate from each other"

@@ -2,12 +2,10 @@
 
 use std::collections::BTreeSet;
 
+use crate::acl::DANGEROUS;
 use crate::lint::context::{Context, Environment};
 use crate::lint::registry::{Rule, Sink, rule};
 use crate::values::Value;
-
-/// The commands that destroy data or reconfigure the server.
-pub const DANGEROUS: [&str; 4] = ["FLUSHALL", "FLUSHDB", "CONFIG", "DEBUG"];
 
 rule! {
     /// ## What it does
@@ -63,34 +61,25 @@ impl Rule for DangerousCommandsEnabled {
         if let Some(Value::Map(map)) = cx.value("redis.renameCommands").map(|n| &n.value) {
             handled.extend(map.keys().map(|k| k.to_ascii_uppercase()));
         }
-        for object in cx.of_kind("ConfigMap") {
-            let data = object
-                .manifest
-                .object
-                .get("data")
-                .and_then(|d| d.as_object());
-            for text in data
-                .into_iter()
-                .flat_map(|d| d.values())
-                .filter_map(|v| v.as_str())
-            {
-                for line in text.lines() {
-                    let mut words = line.split_whitespace();
-                    if words
-                        .next()
-                        .is_some_and(|w| w.eq_ignore_ascii_case("rename-command"))
-                        && let Some(command) = words.next()
-                    {
-                        handled.insert(command.to_ascii_uppercase());
-                    }
-                }
+        handled.extend(
+            cx.redis_conf
+                .all("rename-command")
+                .filter_map(|args| args.first())
+                .map(|command| command.to_ascii_uppercase()),
+        );
+        // `rename-command` and `redis.disableCommands` name whole commands: `CONFIG` for
+        // `CONFIG SET`.
+        let mut open: Vec<String> = Vec::new();
+        for command in DANGEROUS {
+            let whole = command
+                .split('|')
+                .next()
+                .unwrap_or(command)
+                .to_ascii_uppercase();
+            if !handled.contains(&whole) && !open.contains(&whole) {
+                open.push(whole);
             }
         }
-        let open: Vec<&str> = DANGEROUS
-            .iter()
-            .copied()
-            .filter(|c| !handled.contains(*c))
-            .collect();
         if open.is_empty() {
             return;
         }
@@ -100,7 +89,7 @@ impl Rule for DangerousCommandsEnabled {
             .collect::<Vec<_>>()
             .join(", ");
         let mut hint = String::from("add them to `redis.disableCommands`");
-        if open.contains(&"CONFIG") {
+        if open.iter().any(|c| c == "CONFIG") {
             hint.push_str(
                 "; rename `CONFIG` in `redis.renameCommands` instead (Sentinel needs it)",
             );

@@ -8,6 +8,7 @@ mod acl_login;
 pub mod acl_replication_user_locked_out;
 pub mod acl_sentinel_user_locked_out;
 pub mod acl_user_allows_dangerous_commands;
+pub mod acl_user_rules_invalid;
 pub mod alert_expr_invalid;
 pub mod alert_for_invalid;
 pub mod anti_affinity_selects_no_pods;
