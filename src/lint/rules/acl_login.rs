@@ -1,9 +1,10 @@
-//! What the three `acl-*-user-locked-out` rules share: one of the chart's logins checked
-//! against what its consumer runs (not a rule of its own).
+//! What the ACL rules share (not a rule of its own): one of the chart's logins checked
+//! against what its consumer runs, and the application users of `auth.acl.users`.
 
 use crate::acl;
 use crate::lint::context::Context;
 use crate::lint::registry::Sink;
+use crate::values::Value;
 
 /// One login the chart's own parts use, under `auth.acl.<user>`.
 pub(super) struct Login {
@@ -47,4 +48,29 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Sink<'_>, login: &Login) {
         "keep the chart's default rules in `{key}`: `{}`",
         login.rules
     ));
+}
+
+/// The application users (`auth.acl.users`) with a name and rules, when ACL users are on:
+/// (index in the list, name, rules).
+pub(super) fn application_users<'a>(cx: &Context<'a>) -> Vec<(usize, &'a str, &'a str)> {
+    if cx.bool("auth.enabled") == Some(false) || cx.bool("auth.acl.enabled") != Some(true) {
+        return Vec::new();
+    }
+    let Some(Value::Seq(users)) = cx.value("auth.acl.users").map(|n| &n.value) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (index, user) in users.iter().enumerate() {
+        let Value::Map(fields) = &user.value else {
+            continue;
+        };
+        let field = |name: &str| match fields.get(name).map(|n| &n.value) {
+            Some(Value::Str(s)) => Some(s.as_str()),
+            _ => None,
+        };
+        if let (Some(name), Some(rules)) = (field("name"), field("rules")) {
+            out.push((index, name, rules));
+        }
+    }
+    out
 }

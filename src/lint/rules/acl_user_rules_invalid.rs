@@ -3,7 +3,8 @@
 use crate::acl::Rules;
 use crate::lint::context::Context;
 use crate::lint::registry::{Rule, Sink, rule};
-use crate::values::Value;
+
+use super::acl_login::application_users;
 
 rule! {
     /// ## What it does
@@ -46,23 +47,7 @@ rule! {
 
 impl Rule for AclUserRulesInvalid {
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
-        if cx.bool("auth.enabled") == Some(false) || cx.bool("auth.acl.enabled") != Some(true) {
-            return;
-        }
-        let Some(Value::Seq(users)) = cx.value("auth.acl.users").map(|n| &n.value) else {
-            return;
-        };
-        for (index, user) in users.iter().enumerate() {
-            let Value::Map(fields) = &user.value else {
-                continue;
-            };
-            let field = |name: &str| match fields.get(name).map(|n| &n.value) {
-                Some(Value::Str(s)) => Some(s.as_str()),
-                _ => None,
-            };
-            let (Some(name), Some(text)) = (field("name"), field("rules")) else {
-                continue;
-            };
+        for (index, name, text) in application_users(cx) {
             let Err(error) = Rules::parse(text) else {
                 continue;
             };
